@@ -1,0 +1,200 @@
+//! Turns what files say (`Record`) into what the index holds (`Entry`): stable ids, years, and
+//! one entry per distinct passage or quotation, however many places it occurs in.
+
+pub mod attribution;
+pub mod years;
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use crate::model::{Entry, Kind, Record};
+
+/// Compiles a pattern that is a constant of this crate; a failure is a bug the unit tests catch.
+pub(crate) fn must(pattern: &str) -> Regex {
+    match Regex::new(pattern) {
+        Ok(re) => re,
+        Err(err) => panic!("built-in pattern {pattern:?} does not compile: {err}"),
+    }
+}
+
+/// Text reduced to what identifies it: lowercase letters and digits, single spaces between
+/// words. Punctuation, quote styles, dashes and line breaks do not change an id.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '—' || c == '–' {
+            pending_space = true;
+        }
+        // Other punctuation is dropped without splitting: "Bakr’s" and "Bakr's" both read "bakrs".
+    }
+    out
+}
+
+/// The stable id of a record: `p-` or `q-` and 16 hex digits of a 64-bit FNV-1a hash of the
+/// normalized text (and, for a quote, the normalized author name). The same content gives the
+/// same id on every machine and in every run.
+pub fn id(kind: Kind, text: &str, author: Option<&str>) -> String {
+    let mut hash = Fnv1a::new();
+    hash.write(kind.as_str().as_bytes());
+    hash.write(&[0]);
+    hash.write(normalize(text).as_bytes());
+    if kind == Kind::Quote {
+        hash.write(&[0]);
+        hash.write(normalize(author.unwrap_or("")).as_bytes());
+    }
+    format!("{}-{:016x}", kind.id_prefix(), hash.finish())
+}
+
+/// 64-bit FNV-1a: tiny, fast, and specified once and for all, so ids never drift.
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Annotates records and merges those with the same id into one entry, in order of first
+/// appearance. A merged entry lists every source and the union of the keywords.
+pub fn annotate(records: Vec<Record>) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::with_capacity(records.len());
+    let mut position: HashMap<String, usize> = HashMap::with_capacity(records.len());
+    for record in records {
+        let id = id(
+            record.kind,
+            &record.text,
+            record.author.as_ref().map(|a| a.name.as_str()),
+        );
+        if let Some(&at) = position.get(&id) {
+            let entry = &mut entries[at];
+            entry.sources.push(record.source);
+            entry.keywords.extend(record.keywords);
+            entry.keywords.sort();
+            entry.keywords.dedup();
+            continue;
+        }
+        position.insert(id.clone(), entries.len());
+        entries.push(entry_from(id, record));
+    }
+    entries
+}
+
+fn entry_from(id: String, record: Record) -> Entry {
+    let mut years = years::mentioned(&record.text);
+    // The section's year dates a passage ("Second Invasion of Mesopotamia (636)"); a quotation
+    // filed on that page was said at another time, so it keeps only the years it mentions.
+    if record.kind == Kind::Passage {
+        if let Some(section) = &record.section {
+            years.extend(years::mentioned(section));
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    let mut keywords = record.keywords;
+    keywords.sort();
+    keywords.dedup();
+    Entry {
+        id,
+        kind: record.kind,
+        text: record.text,
+        title: record.title,
+        section: record.section,
+        topic: record.topic,
+        keywords,
+        author: record.author,
+        years,
+        sources: vec![record.source],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Attribution, Source};
+
+    fn record(kind: Kind, text: &str, author: Option<&str>, path: &str, keyword: &str) -> Record {
+        Record {
+            kind,
+            text: text.to_string(),
+            title: Some("Page".to_string()),
+            section: Some("Battle (636)".to_string()),
+            topic: None,
+            keywords: vec![keyword.to_string()],
+            author: author.map(|name| Attribution {
+                name: name.to_string(),
+                raw: name.to_string(),
+                ..Attribution::default()
+            }),
+            source: Source {
+                path: path.to_string(),
+                line_start: 1,
+                line_end: 2,
+            },
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_and_ignore_punctuation_and_spacing() {
+        let a = id(
+            Kind::Quote,
+            "We should  have an army.",
+            Some("William Howard Taft"),
+        );
+        let b = id(
+            Kind::Quote,
+            "we should have\nan army",
+            Some("william howard  taft"),
+        );
+        assert_eq!(a, b);
+        assert!(a.starts_with("q-") && a.len() == 18, "{a}");
+        assert_ne!(
+            a,
+            id(Kind::Quote, "We should have an army.", Some("Someone Else"))
+        );
+        assert_ne!(a, id(Kind::Passage, "We should have an army.", None));
+        // Pinned: an id must never change between releases or machines.
+        assert_eq!(id(Kind::Passage, "abc", None), "p-5a73a6401abfa047");
+    }
+
+    #[test]
+    fn same_quote_twice_is_one_entry_with_both_sources() {
+        let entries = annotate(vec![
+            record(Kind::Quote, "An army.", Some("Taft"), "a.txt", "invasion"),
+            record(Kind::Quote, "An  army", Some("Taft"), "b.txt", "army"),
+            record(Kind::Passage, "In 635 it began.", None, "a.txt", "x"),
+        ]);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].keywords, vec!["army", "invasion"]);
+        let paths: Vec<&str> = entries[0].sources.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, vec!["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn passages_take_the_section_year_and_quotes_do_not() {
+        let entries = annotate(vec![
+            record(Kind::Passage, "In 635 it began.", None, "a.txt", "x"),
+            record(Kind::Quote, "Words.", Some("Taft"), "a.txt", "x"),
+        ]);
+        assert_eq!(entries[0].years, vec![635, 636]);
+        assert!(entries[1].years.is_empty());
+    }
+}

@@ -1,0 +1,143 @@
+//! Subcommands, one file each with its `Args` and `run`. What several commands need (opening
+//! the index, building it on first use, colour) lives here, so commands never call each other.
+
+pub mod ingest;
+pub mod quotes;
+pub mod search;
+pub mod show;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::ColorChoice;
+use crate::ingest::Report;
+use crate::output;
+use crate::query::{self, Request};
+use crate::store::{Store, StoreError};
+
+/// The index used when neither `--index` nor `FLOR_INDEX` names one.
+pub const DEFAULT_INDEX: &str = "index";
+/// The corpus read when `flor ingest` is given no path, and on first use.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// How a command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Results were found, or everything was ingested: exit 0.
+    Done,
+    /// No results, or some input was skipped: exit 1.
+    Partial,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone)]
+pub struct Global {
+    /// `--index` or `FLOR_INDEX`; `None` means the default `index/`.
+    pub index: Option<PathBuf>,
+    /// `--color`.
+    pub color: ColorChoice,
+}
+
+impl Global {
+    /// The index directory.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+
+    /// Whether standard output gets colour.
+    pub fn color(&self) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Opens the index for reading. When the default index has not been built yet and `corpus/`
+/// is here, builds it first; when the index was written by another schema version and records
+/// its corpus paths, rebuilds it from them. Both say so on stderr.
+pub fn open_store(global: &Global) -> Result<Store> {
+    let dir = global.index_dir();
+    match Store::open(&dir) {
+        Ok(store) => Ok(store),
+        Err(StoreError::Missing { .. })
+            if global.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() =>
+        {
+            eprintln!("flor: no index in {DEFAULT_INDEX}/ yet; building it from {DEFAULT_CORPUS}/");
+            rebuild(&[PathBuf::from(DEFAULT_CORPUS)], &dir)
+        }
+        Err(StoreError::OtherVersion { found, paths, .. })
+            if !paths.is_empty() && paths.iter().all(|p| Path::new(p).exists()) =>
+        {
+            eprintln!(
+                "flor: the index at {} has schema version {found}; rebuilding it from {}",
+                dir.display(),
+                paths.join(", ")
+            );
+            let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+            rebuild(&paths, &dir)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn rebuild(paths: &[PathBuf], dir: &Path) -> Result<Store> {
+    let report = crate::ingest::run(paths, dir)?;
+    print_report(&report);
+    Ok(Store::open(dir)?)
+}
+
+/// Prints an ingest's warnings and summary to stderr.
+pub fn print_report(report: &Report) {
+    let mut err = std::io::stderr().lock();
+    for warning in &report.warnings {
+        let _ = writeln!(err, "flor: warning: {warning}");
+    }
+    let skipped = match report.files_skipped.len() {
+        0 => String::new(),
+        1 => ", 1 file skipped".to_string(),
+        n => format!(", {n} files skipped"),
+    };
+    let _ = writeln!(
+        err,
+        "flor: ingested {} files: {} passages, {} quotes, {} warnings{skipped}",
+        report.files_ingested,
+        report.passages,
+        report.quotes,
+        report.warnings.len()
+    );
+}
+
+/// Runs a search and prints it; shared by `search` and `quotes`.
+pub fn search_and_print(
+    global: &Global,
+    request: &Request,
+    format: output::Format,
+) -> Result<Outcome> {
+    let store = open_store(global)?;
+    let results = query::run(&store, request)?;
+    let mut out = std::io::stdout().lock();
+    output::hits(&mut out, &results.hits, format, global.color())?;
+    out.flush()?;
+    let shown = request.offset + results.hits.len();
+    if format == output::Format::Text && results.total > shown {
+        eprintln!(
+            "flor: {} of {} hits shown; use --limit or --offset for more",
+            results.hits.len(),
+            results.total
+        );
+    }
+    Ok(if results.hits.is_empty() {
+        Outcome::Partial
+    } else {
+        Outcome::Done
+    })
+}

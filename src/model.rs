@@ -1,0 +1,144 @@
+//! Plain data that flows through florilegium: what a parser reads (`Record`), what the index
+//! holds and prints (`Entry`, the JSON record contract, version 1), and search results (`Hit`).
+//! Nothing here knows about tantivy.
+
+use serde::{Deserialize, Serialize};
+
+/// The two kinds of record a corpus holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A paragraph of prose.
+    Passage,
+    /// A quotation, usually with an attribution.
+    Quote,
+}
+
+impl Kind {
+    /// The name used in JSON, in the index and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Passage => "passage",
+            Kind::Quote => "quote",
+        }
+    }
+
+    /// The prefix of ids of this kind (`p-…`, `q-…`).
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::Passage => "p",
+            Kind::Quote => "q",
+        }
+    }
+}
+
+/// Where a record stands in a source file: 1-based, inclusive line numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The file, as it was reached from the ingested path, with `/` separators.
+    pub path: String,
+    /// First line of the record.
+    pub line_start: u32,
+    /// Last line of the record; for a quote, its attribution line.
+    pub line_end: u32,
+}
+
+/// Who said a quotation, parsed from an attribution line such as
+/// `William Howard Taft (1857–1930)` or `Bible: New Testament, Matthew 26:52.`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The author or source name ("William Howard Taft", "Bible").
+    pub name: String,
+    /// Year of birth; negative for B.C.
+    pub born: Option<i32>,
+    /// Year of death; negative for B.C.
+    pub died: Option<i32>,
+    /// Year the author is known to have been active (`fl. 1150`).
+    #[serde(default)]
+    pub flourished: Option<i32>,
+    /// True when the dates are approximate (`c. 544–496 B.C.`, `1340?`).
+    pub circa: bool,
+    /// The work quoted, when the attribution names one.
+    pub work: Option<String>,
+    /// The attribution line as written, without indentation or a leading dash.
+    pub raw: String,
+}
+
+/// One record as a source file states it, before ids, years and merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Passage or quote.
+    pub kind: Kind,
+    /// The text, lines joined with single spaces, without attribution.
+    pub text: String,
+    /// The page title (the part of the title line before the last ` - `).
+    pub title: Option<String>,
+    /// The page section (the part after the last ` - `).
+    pub section: Option<String>,
+    /// The `Read more about this topic:` value.
+    pub topic: Option<String>,
+    /// Lowercase words the page files a quote under.
+    pub keywords: Vec<String>,
+    /// The attribution of a quote.
+    pub author: Option<Attribution>,
+    /// Where the record stands.
+    pub source: Source,
+}
+
+/// A record as it is indexed and printed: the JSON record contract, version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id derived from normalized content: `p-…` or `q-…`.
+    pub id: String,
+    /// Passage or quote.
+    pub kind: Kind,
+    /// The passage or quotation text.
+    pub text: String,
+    /// Page title, or null.
+    pub title: Option<String>,
+    /// Page section, or null.
+    pub section: Option<String>,
+    /// Page topic, or null.
+    pub topic: Option<String>,
+    /// Lowercase keywords, sorted and unique.
+    pub keywords: Vec<String>,
+    /// Attribution of a quote; null for a passage.
+    pub author: Option<Attribution>,
+    /// Years the text mentions plus the year of its section heading; sorted and unique.
+    pub years: Vec<i32>,
+    /// Every place the record occurs.
+    pub sources: Vec<Source>,
+}
+
+/// One search result: an entry, its score, and where the query matched its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The record.
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// Relevance score; higher is better.
+    pub score: f32,
+    /// Byte ranges `[start, end)` of `text` that match the query.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Something in an input that could not be placed, reported as `path:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The file.
+    pub path: String,
+    /// 1-based line, or 0 when the warning concerns the whole file.
+    pub line: u32,
+    /// What is wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.path, self.line, self.message)
+        }
+    }
+}

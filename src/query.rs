@@ -1,0 +1,347 @@
+//! Query text and filters → a tantivy query → ranked hits with highlights.
+
+use std::ops::Bound;
+use std::str::FromStr;
+
+use tantivy::Term;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use thiserror::Error;
+
+use crate::model::{Hit, Kind};
+use crate::schema::{NAME_TOKENIZER, TEXT_TOKENIZER};
+use crate::store::{Store, StoreError};
+
+/// Score given to a quote filed under the searched word, above any text match.
+const KEYWORD_SCORE: f32 = 100.0;
+
+/// An inclusive range of years; either end may be open. B.C. years are negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    /// First year, inclusive.
+    pub from: Option<i32>,
+    /// Last year, inclusive.
+    pub to: Option<i32>,
+}
+
+impl FromStr for YearRange {
+    type Err = String;
+
+    /// `1850..1950`, `1850..`, `..1950`, `-44..14` or a single year `636`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let year = |s: &str| -> Result<Option<i32>, String> {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse::<i32>().map(Some).map_err(|_| {
+                format!("{s:?} is not a year (write e.g. 1850..1950, 1850.., ..1950 or -44..14)")
+            })
+        };
+        let range = match text.split_once("..") {
+            Some((from, to)) => YearRange {
+                from: year(from)?,
+                to: year(to)?,
+            },
+            None => {
+                let single = year(text)?;
+                YearRange {
+                    from: single,
+                    to: single,
+                }
+            }
+        };
+        match range {
+            YearRange {
+                from: Some(from),
+                to: Some(to),
+            } if from > to => Err(format!(
+                "the range {from}..{to} is reversed; write {to}..{from}"
+            )),
+            YearRange {
+                from: None,
+                to: None,
+            } => Err("a year range needs at least one end, e.g. 1850..".to_string()),
+            range => Ok(range),
+        }
+    }
+}
+
+/// Restrictions that every hit must meet.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only passages or only quotes.
+    pub kind: Option<Kind>,
+    /// Words of the author's name, in order.
+    pub author: Option<String>,
+    /// Keywords the record must be filed under, all of them.
+    pub keywords: Vec<String>,
+    /// Words of the topic, in order.
+    pub topic: Option<String>,
+    /// Years the record mentions, or its author's life.
+    pub years: Option<YearRange>,
+}
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub enum Terms {
+    /// Tantivy query syntax over text, title, section, keywords and author.
+    Query(String),
+    /// Quotes filed under each word, or containing it; filed ones rank first.
+    Quotes(Vec<String>),
+}
+
+/// A whole search request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// What to look for.
+    pub terms: Terms,
+    /// Restrictions.
+    pub filters: Filters,
+    /// At most this many hits; clamped to the number of records.
+    pub limit: usize,
+    /// Hits to skip, for paging.
+    pub offset: usize,
+}
+
+/// Hits in rank order and how many records matched in all.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// The number of matching records.
+    pub total: usize,
+}
+
+/// Why a search could not run.
+#[derive(Debug, Error)]
+pub enum QueryError {
+    /// The query or a filter cannot be understood.
+    #[error("{0}")]
+    Invalid(String),
+    /// The index could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Runs a request against the index.
+pub fn run(store: &Store, request: &Request) -> Result<Results, QueryError> {
+    let query = build(store, request)?;
+    let searcher = store.searcher();
+    let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let limit = request.limit.min(records).max(1);
+    let collector = (
+        TopDocs::with_limit(limit)
+            .and_offset(request.offset)
+            .order_by_score(),
+        Count,
+    );
+    let (top, total) = searcher
+        .search(&query, &collector)
+        .map_err(|e| store.io(e))?;
+    let mut snippets = SnippetGenerator::create(&searcher, &*query, store.fields().text)
+        .map_err(|e| store.io(e))?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let entry = store.entry(&searcher, address)?;
+        snippets.set_max_num_chars(entry.text.len().max(1));
+        let snippet = snippets.snippet(&entry.text);
+        let base = snippet.fragment_range().start;
+        let highlights = snippet
+            .highlighted()
+            .iter()
+            .map(|r| [base + r.start, base + r.end])
+            .collect();
+        hits.push(Hit {
+            entry,
+            score,
+            highlights,
+        });
+    }
+    Ok(Results { hits, total })
+}
+
+/// The tantivy query of a request: the terms, then every filter as a scoreless `Must`.
+fn build(store: &Store, request: &Request) -> Result<Box<dyn Query>, QueryError> {
+    let f = store.fields();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let main: Box<dyn Query> = match &request.terms {
+        Terms::Query(text) => parse_query(store, text)?,
+        Terms::Quotes(words) => quotes_query(store, words)?,
+    };
+    clauses.push((Occur::Must, main));
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    let kind = match request.terms {
+        Terms::Quotes(_) => Some(Kind::Quote),
+        Terms::Query(_) => request.filters.kind,
+    };
+    if let Some(kind) = kind {
+        filters.push(term(f.kind, kind.as_str()));
+    }
+    if let Some(author) = &request.filters.author {
+        filters.push(words_query(
+            store,
+            f.author_name,
+            NAME_TOKENIZER,
+            author,
+            "--author",
+        )?);
+    }
+    if let Some(topic) = &request.filters.topic {
+        filters.push(words_query(
+            store,
+            f.topic_name,
+            NAME_TOKENIZER,
+            topic,
+            "--topic",
+        )?);
+    }
+    for keyword in &request.filters.keywords {
+        filters.push(term(f.keyword, &keyword.trim().to_lowercase()));
+    }
+    if let Some(range) = request.filters.years {
+        let bound = |year: Option<i32>| match year {
+            Some(y) => Bound::Included(Term::from_field_i64(f.era, i64::from(y))),
+            None => Bound::Unbounded,
+        };
+        if range.from.is_some() || range.to.is_some() {
+            filters.push(Box::new(RangeQuery::new(
+                bound(range.from),
+                bound(range.to),
+            )));
+        }
+    }
+    for filter in filters {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Tantivy query syntax over the searchable fields, words ANDed by default.
+fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(QueryError::Invalid(
+            "the query is empty; give words to look for, or * for every record".to_string(),
+        ));
+    }
+    if text == "*" {
+        return Ok(Box::new(AllQuery));
+    }
+    let f = store.fields();
+    let mut parser = QueryParser::for_index(
+        store.index(),
+        vec![f.text, f.title, f.section, f.keywords, f.author],
+    );
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.keywords, 2.0);
+    parser.set_field_boost(f.author, 1.5);
+    parser.set_field_boost(f.title, 1.5);
+    parser
+        .parse_query(text)
+        .map_err(|e| QueryError::Invalid(format!("cannot read the query {text:?}: {e}")))
+}
+
+/// For each word: filed under it (stemmed keyword, scored first) or containing it in the text.
+fn quotes_query(store: &Store, words: &[String]) -> Result<Box<dyn Query>, QueryError> {
+    let f = store.fields();
+    let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for word in words {
+        let tokens = tokens(store, TEXT_TOKENIZER, word)?;
+        if tokens.is_empty() {
+            return Err(QueryError::Invalid(format!(
+                "{word:?} has no word to look for"
+            )));
+        }
+        let filed = Box::new(ConstScoreQuery::new(
+            phrase_or_term(f.keywords, &tokens),
+            KEYWORD_SCORE,
+        ));
+        let in_text = phrase_or_term(f.text, &tokens);
+        all.push((
+            Occur::Must,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, filed as Box<dyn Query>),
+                (Occur::Should, in_text),
+            ])),
+        ));
+    }
+    Ok(Box::new(BooleanQuery::new(all)))
+}
+
+/// A phrase of the words of `text` in `field`, as the field's tokenizer reads them.
+fn words_query(
+    store: &Store,
+    field: Field,
+    tokenizer: &str,
+    text: &str,
+    option: &str,
+) -> Result<Box<dyn Query>, QueryError> {
+    let tokens = tokens(store, tokenizer, text)?;
+    if tokens.is_empty() {
+        return Err(QueryError::Invalid(format!(
+            "{option} {text:?} has no words"
+        )));
+    }
+    Ok(phrase_or_term(field, &tokens))
+}
+
+fn phrase_or_term(field: Field, tokens: &[String]) -> Box<dyn Query> {
+    let mut terms: Vec<Term> = tokens
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect();
+    if terms.len() == 1 {
+        let only = terms.remove(0);
+        Box::new(TermQuery::new(only, IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The tokens `tokenizer` makes of `text`.
+fn tokens(store: &Store, tokenizer: &str, text: &str) -> Result<Vec<String>, QueryError> {
+    let mut analyzer = store.index().tokenizers().get(tokenizer).ok_or_else(|| {
+        QueryError::Invalid(format!("the tokenizer {tokenizer} is not registered"))
+    })?;
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::YearRange;
+
+    fn range(text: &str) -> Result<(Option<i32>, Option<i32>), String> {
+        text.parse::<YearRange>().map(|r| (r.from, r.to))
+    }
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(range("1850..1950"), Ok((Some(1850), Some(1950))));
+        assert_eq!(range("1850.."), Ok((Some(1850), None)));
+        assert_eq!(range("..1950"), Ok((None, Some(1950))));
+        assert_eq!(range("-44..14"), Ok((Some(-44), Some(14))));
+        assert_eq!(range("636"), Ok((Some(636), Some(636))));
+        assert!(range("1950..1850").is_err_and(|e| e.contains("reversed")));
+        assert!(range("abc..1950").is_err_and(|e| e.contains("not a year")));
+        assert!(range("..").is_err());
+    }
+}

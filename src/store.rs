@@ -1,0 +1,337 @@
+//! The on-disk index: open it (checking that florilegium wrote it, and with which schema),
+//! replace its contents atomically, and read entries back.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
+use thiserror::Error;
+
+use crate::model::Entry;
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+
+/// Files a fresh checkout keeps in the index directory; they do not make it "not an index".
+const PLACEHOLDERS: &[&str] = &["README.md", ".gitignore"];
+/// Memory for the index writer, shared by its threads.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// What florilegium records in each commit, beside the documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    /// The schema version that wrote the index.
+    pub florilegium: u32,
+    /// The corpus paths the index was built from, so it can be rebuilt without asking.
+    pub paths: Vec<String>,
+}
+
+/// Why an index could not be opened or written. Each message names the path and the fix.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Nothing has been ingested there yet.
+    #[error("no index at {path}: run `flor ingest PATH --index {path}` to build one")]
+    Missing {
+        /// The index directory.
+        path: String,
+    },
+    /// The directory holds something else than a florilegium index.
+    #[error(
+        "{path} is not a florilegium index ({why}); choose another --index, or empty it and run `flor ingest --index {path}`"
+    )]
+    Foreign {
+        /// The index directory.
+        path: String,
+        /// What was found.
+        why: String,
+    },
+    /// The index was written by another schema version.
+    #[error(
+        "the index at {path} was written by schema version {found}, and this flor reads version {SCHEMA_VERSION}: run `flor ingest --rebuild --index {path}`"
+    )]
+    OtherVersion {
+        /// The index directory.
+        path: String,
+        /// The version found in the index.
+        found: u32,
+        /// The corpus paths recorded in the index.
+        paths: Vec<String>,
+    },
+    /// Another process holds the writer lock.
+    #[error(
+        "the index at {path} is being written by another flor process; try again when it finishes"
+    )]
+    Busy {
+        /// The index directory.
+        path: String,
+    },
+    /// The index files are damaged.
+    #[error(
+        "the index at {path} is damaged ({detail}): run `flor ingest --rebuild --index {path}`"
+    )]
+    Damaged {
+        /// The index directory.
+        path: String,
+        /// What tantivy reported.
+        detail: String,
+    },
+    /// A stored record could not be read or written.
+    #[error("the index at {path} holds an unreadable record: {source}")]
+    Record {
+        /// The index directory.
+        path: String,
+        /// The underlying error.
+        source: schema::SchemaError,
+    },
+    /// An I/O or tantivy failure while writing or searching.
+    #[error("index at {path}: {detail}")]
+    Io {
+        /// The index directory.
+        path: String,
+        /// What failed.
+        detail: String,
+    },
+}
+
+/// An opened, readable index.
+pub struct Store {
+    path: PathBuf,
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+}
+
+fn show(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// True when `dir` holds a committed tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// True when `dir` is missing or holds only the placeholder files of a fresh checkout.
+pub fn is_vacant(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return !dir.exists();
+    };
+    entries.flatten().all(|entry| {
+        let name = entry.file_name();
+        PLACEHOLDERS.iter().any(|p| name == *p)
+    })
+}
+
+impl Store {
+    /// Opens the index at `dir` for reading.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let path = show(dir);
+        if !exists(dir) {
+            return Err(if is_vacant(dir) {
+                StoreError::Missing { path }
+            } else if !dir.is_dir() {
+                StoreError::Foreign {
+                    path,
+                    why: "it is not a directory".to_string(),
+                }
+            } else {
+                StoreError::Foreign {
+                    path,
+                    why: "it has files but no meta.json".to_string(),
+                }
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| StoreError::Damaged {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        let payload = read_payload(&index, &path)?;
+        if payload.florilegium != SCHEMA_VERSION {
+            return Err(StoreError::OtherVersion {
+                path,
+                found: payload.florilegium,
+                paths: payload.paths,
+            });
+        }
+        let fields = schema::fields(&index.schema()).map_err(|e| StoreError::Damaged {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        schema::register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| damaged(&path, e))?;
+        Ok(Store {
+            path: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+        })
+    }
+
+    /// The tantivy index, for the query module.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The schema's fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher on the state of the last commit when the index was opened.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The index directory as shown in messages.
+    pub fn path(&self) -> String {
+        show(&self.path)
+    }
+
+    /// The entry with this id, if the index holds it.
+    pub fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let searcher = self.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(|e| self.io(e))?;
+        match top.first() {
+            Some((_, address)) => self.entry(&searcher, *address).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The entry stored at a document address.
+    pub fn entry(
+        &self,
+        searcher: &Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<Entry, StoreError> {
+        let doc = searcher.doc(address).map_err(|e| self.io(e))?;
+        schema::from_doc(&doc, &self.fields).map_err(|source| StoreError::Record {
+            path: self.path(),
+            source,
+        })
+    }
+
+    /// Wraps a tantivy failure with the index path.
+    pub fn io(&self, err: TantivyError) -> StoreError {
+        StoreError::Io {
+            path: self.path(),
+            detail: err.to_string(),
+        }
+    }
+}
+
+fn damaged(path: &str, err: TantivyError) -> StoreError {
+    StoreError::Damaged {
+        path: path.to_string(),
+        detail: err.to_string(),
+    }
+}
+
+fn read_payload(index: &Index, path: &str) -> Result<Payload, StoreError> {
+    let metas = index.load_metas().map_err(|e| damaged(path, e))?;
+    let foreign = |why: &str| StoreError::Foreign {
+        path: path.to_string(),
+        why: why.to_string(),
+    };
+    let text = metas
+        .payload
+        .ok_or_else(|| foreign("its commit carries no florilegium payload"))?;
+    serde_json::from_str(&text).map_err(|_| foreign("its commit payload is not florilegium's"))
+}
+
+/// Replaces everything in the index at `dir` by `entries`, in one commit: until the commit, a
+/// reader sees the previous state, and a crash leaves the previous state. Creates the index
+/// when `dir` is vacant; an index of another schema version is removed first.
+pub fn replace_all(dir: &Path, entries: &[Entry], payload: &Payload) -> Result<(), StoreError> {
+    let path = show(dir);
+    let index = open_for_writing(dir)?;
+    schema::register_tokenizers(&index);
+    let fields = schema::fields(&index.schema()).map_err(|e| StoreError::Damaged {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    let mut writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(|e| match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => {
+            StoreError::Busy { path: path.clone() }
+        }
+        other => io(&path, other),
+    })?;
+    writer.delete_all_documents().map_err(|e| io(&path, e))?;
+    for entry in entries {
+        let doc = schema::to_doc(entry, &fields).map_err(|source| StoreError::Record {
+            path: path.clone(),
+            source,
+        })?;
+        writer.add_document(doc).map_err(|e| io(&path, e))?;
+    }
+    let payload = serde_json::to_string(payload).map_err(|e| StoreError::Io {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    let mut commit = writer.prepare_commit().map_err(|e| io(&path, e))?;
+    commit.set_payload(&payload);
+    commit.commit().map_err(|e| io(&path, e))?;
+    writer.wait_merging_threads().map_err(|e| io(&path, e))?;
+    Ok(())
+}
+
+fn io(path: &str, err: TantivyError) -> StoreError {
+    StoreError::Io {
+        path: path.to_string(),
+        detail: err.to_string(),
+    }
+}
+
+/// Opens the index at `dir` to write it, creating it when `dir` is vacant. Refuses a directory
+/// with other files in it, so that an `--index` typo never scatters index files among a
+/// user's own.
+fn open_for_writing(dir: &Path) -> Result<Index, StoreError> {
+    let path = show(dir);
+    if exists(dir) {
+        match Store::open(dir) {
+            Ok(store) => return Ok(store.index),
+            Err(StoreError::OtherVersion { .. }) | Err(StoreError::Damaged { .. }) => {
+                remove_index_files(dir).map_err(|e| StoreError::Io {
+                    path: path.clone(),
+                    detail: format!("cannot remove the old index: {e}"),
+                })?;
+            }
+            Err(other) => return Err(other),
+        }
+    } else if !is_vacant(dir) {
+        return Err(StoreError::Foreign {
+            path,
+            why: "it has files but no meta.json".to_string(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+        path: path.clone(),
+        detail: format!("cannot create the directory: {e}"),
+    })?;
+    let (schema, _) = schema::build();
+    Index::create_in_dir(dir, schema).map_err(|e| io(&path, e))
+}
+
+/// Removes what tantivy wrote in `dir` (its meta files and segment files), keeping the
+/// placeholder files.
+fn remove_index_files(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if PLACEHOLDERS.iter().any(|p| name == *p) || !entry.file_type()?.is_file() {
+            continue;
+        }
+        std::fs::remove_file(entry.path())?;
+    }
+    Ok(())
+}
