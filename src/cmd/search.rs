@@ -9,7 +9,7 @@ use crate::query::{Request, Terms};
 /// Arguments of `flor search`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Query, e.g. `invasion`, `"battle of bridge"`, `army AND NOT navy`, `author:taft`, or `*`
+    /// Query, e.g. `invasion`, `"battle of bridge"`, `army -militia`, `author:taft`, or `*`
     pub query: String,
 
     #[command(flatten)]
