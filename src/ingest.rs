@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::annotate;
 use crate::model::{Kind, Warning};
-use crate::source::{self, Format};
+use crate::source::{self, Format, Input, Pass};
 use crate::store::{self, Payload};
 
 /// A file that was not read, and why.
@@ -70,7 +70,14 @@ pub fn run(paths: &[PathBuf], index: &Path) -> Result<Report> {
                 continue;
             }
         };
-        let parsed = source::parse(format, &shown, &text);
+        let format = match format {
+            Some(format) => format,
+            None => match Format::detect(&path, head(&text)) {
+                Ok(format) => format,
+                Err(_) => Format::TopicPage,
+            },
+        };
+        let parsed = source::parse(format, &Input::new(&shown, &text));
         report.files_ingested += 1;
         records.extend(parsed.records);
         report.warnings.extend(parsed.warnings);
@@ -90,7 +97,12 @@ pub fn run(paths: &[PathBuf], index: &Path) -> Result<Report> {
 /// Collects the files under `path`, sorted, with their formats. A file named on the command
 /// line is read as a topic page whatever its name; in a directory, hidden entries are passed
 /// over and files of no known format are skipped with a note.
-fn walk(path: &Path, named: bool, files: &mut Vec<(PathBuf, Format)>, report: &mut Report) {
+fn walk(
+    path: &Path,
+    named: bool,
+    files: &mut Vec<(PathBuf, Option<Format>)>,
+    report: &mut Report,
+) {
     let shown = display(path);
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
@@ -104,13 +116,16 @@ fn walk(path: &Path, named: bool, files: &mut Vec<(PathBuf, Format)>, report: &m
         }
     };
     if meta.is_file() {
-        match Format::for_path(path) {
-            Some(format) => files.push((path.to_path_buf(), format)),
-            None if named => files.push((path.to_path_buf(), Format::TopicPage)),
-            None => report.files_skipped.push(Skipped {
+        // The content decides later; here only the name can rule a file out.
+        match Format::detect(path, "") {
+            Err(pass) if !named => report.files_skipped.push(Skipped {
                 path: shown,
-                reason: "not a format florilegium reads".to_string(),
+                reason: match pass {
+                    Pass::Unknown => "not a format florilegium reads".to_string(),
+                    Pass::FortuneCompanion => "companion of a fortune file".to_string(),
+                },
             }),
+            _ => files.push((path.to_path_buf(), None)),
         }
         return;
     }
@@ -137,6 +152,15 @@ fn walk(path: &Path, named: bool, files: &mut Vec<(PathBuf, Format)>, report: &m
     for child in children {
         walk(&child, false, files, report);
     }
+}
+
+/// The start of a text, enough to tell its format, cut at a character boundary.
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(8192);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Reads a file as UTF-8 text.

@@ -6,9 +6,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Parsed, lines};
+use super::{Input, Parsed};
 use crate::annotate::{attribution, must};
-use crate::model::{Kind, Record, Source, Warning};
+use crate::model::{Kind, Record, Source};
 
 static KEYWORD_LINE: LazyLock<Regex> =
     LazyLock::new(|| must(r"(?i)^Famous quotes containing the words?\s+(?P<words>.+?)\s*:?$"));
@@ -31,17 +31,17 @@ impl Block<'_> {
     }
 }
 
-/// Parses one topic page. `path` is only used to label records and warnings.
-pub fn parse(path: &str, text: &str) -> Parsed {
+/// Parses one topic page.
+pub fn parse(input: &Input) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut blocks = blocks(text).into_iter();
+    let mut blocks = blocks(input).into_iter();
     let Some(first) = blocks.next() else {
         return parsed;
     };
     let (_, title_line) = first.first();
     let (title, section) = split_title(title_line.trim());
     let mut page = Page {
-        path,
+        input,
         title: Some(title).filter(|t| !t.is_empty()),
         section,
         topic: None,
@@ -79,7 +79,7 @@ pub fn parse(path: &str, text: &str) -> Parsed {
 
 /// What the parser knows of the page while it walks the blocks.
 struct Page<'p> {
-    path: &'p str,
+    input: &'p Input<'p>,
     title: Option<String>,
     section: Option<String>,
     topic: Option<String>,
@@ -153,7 +153,7 @@ impl Page<'_> {
             keywords,
             author,
             source: Source {
-                path: self.path.to_string(),
+                path: self.input.path.to_string(),
                 line_start,
                 line_end,
             },
@@ -161,20 +161,16 @@ impl Page<'_> {
     }
 
     fn warn(&mut self, line: u32, message: &str) {
-        self.parsed.warnings.push(Warning {
-            path: self.path.to_string(),
-            line,
-            message: message.to_string(),
-        });
+        self.parsed.warnings.push(self.input.warning(line, message));
     }
 }
 
 /// Splits the page into runs of non-blank lines. A `Read more…` or keyword line always stands
 /// alone, even when a blank line is missing around it.
-fn blocks(text: &str) -> Vec<Block<'_>> {
+fn blocks<'a>(input: &Input<'a>) -> Vec<Block<'a>> {
     let mut blocks = Vec::new();
     let mut current: Vec<(u32, &str)> = Vec::new();
-    for (number, line) in lines(text) {
+    for (number, line) in input.lines() {
         let trimmed = line.trim();
         let marker = trimmed.starts_with(READ_MORE) || KEYWORD_LINE.is_match(trimmed);
         if trimmed.is_empty() || marker {
@@ -242,7 +238,7 @@ mod tests {
 
     #[test]
     fn reference_page() {
-        let parsed = parse("corpus/ref.txt", REFERENCE);
+        let parsed = parse(&Input::new("corpus/ref.txt", REFERENCE));
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         assert_eq!(parsed.records.len(), 2);
         let passage = &parsed.records[0];
@@ -284,7 +280,7 @@ mod tests {
                     The last army \r\nof the empire broke.\r\n\r\n\
                     Famous quotes containing the words war, peace and/or army:\r\n\r\n\
                     \tAll warfare is based\t\r\n\ton deception.\r\n\t-- Sun Tzu (c. 544–496 B.C.), The Art of War\r\n";
-        let parsed = parse("p.txt", page);
+        let parsed = parse(&Input::new("p.txt", page));
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         assert_eq!(parsed.records.len(), 2);
         assert_eq!(
@@ -315,10 +311,8 @@ mod tests {
 
     #[test]
     fn page_without_section_or_quotes() {
-        let parsed = parse(
-            "p.txt",
-            "Sasanian Empire\n\nFirst paragraph.\n\nSecond\nparagraph.\n",
-        );
+        let page = "Sasanian Empire\n\nFirst paragraph.\n\nSecond\nparagraph.\n";
+        let parsed = parse(&Input::new("p.txt", page));
         assert!(parsed.warnings.is_empty());
         let texts: Vec<&str> = parsed.records.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(texts, vec!["First paragraph.", "Second paragraph."]);
@@ -351,7 +345,7 @@ mod tests {
     #[test]
     fn misplaced_lines_are_reported_not_dropped() {
         let page = "T - S\n\nBody.\n\nFamous quotes containing the word x:\n\n    Lonely text\n\n    — Nobody (1900–1950)\n";
-        let parsed = parse("p.txt", page);
+        let parsed = parse(&Input::new("p.txt", page));
         let lines: Vec<u32> = parsed.warnings.iter().map(|w| w.line).collect();
         assert_eq!(lines, vec![7, 9], "{:?}", parsed.warnings);
         // The text without attribution is kept as a quote; the bare attribution is reported.
@@ -362,7 +356,7 @@ mod tests {
 
     #[test]
     fn empty_input_gives_nothing() {
-        assert!(parse("p.txt", "").records.is_empty());
-        assert!(parse("p.txt", "\n\n  \n").records.is_empty());
+        assert!(parse(&Input::new("p.txt", "")).records.is_empty());
+        assert!(parse(&Input::new("p.txt", "\n\n  \n")).records.is_empty());
     }
 }
