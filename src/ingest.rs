@@ -1,19 +1,42 @@
 //! The ingest pipeline shared by `flor ingest` and the first-use build: walk the corpus paths,
-//! read and parse each file, annotate, and replace the index contents in one commit.
+//! read and decode each file (large ones in pieces), parse it in its format, annotate and merge
+//! the records, and write the index in one commit.
 
-use std::fs;
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::annotate;
+use crate::annotate::Merger;
 use crate::model::{Kind, Warning};
 use crate::source::{self, Format, Input, Pass};
-use crate::store::{self, Payload};
+use crate::store::{Payload, Writer};
+
+/// Bytes looked at to tell a binary file and to guess a format, as ripgrep does.
+const HEAD: usize = 8 * 1024;
+/// Files larger than this are read in pieces when their format allows it.
+const LARGE: u64 = 32 * 1024 * 1024;
+/// The size of one piece of a large file.
+const PIECE: usize = 8 * 1024 * 1024;
+/// Names that describe a corpus rather than belong to it; read only when named explicitly.
+const NOT_CORPUS: &[&str] = &["readme", "license", "licence", "copying", "changelog"];
+
+/// What to ingest and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files and directories to read.
+    pub paths: Vec<PathBuf>,
+    /// The index directory.
+    pub index: PathBuf,
+    /// A format for every file, instead of detecting each one.
+    pub format: Option<Format>,
+}
 
 /// A file that was not read, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
     /// The file.
     pub path: String,
@@ -21,157 +44,404 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What an ingest did.
+/// Records by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Passages.
+    pub passage: usize,
+    /// Quotes.
+    pub quote: usize,
+}
+
+/// What an ingest did: the `--report` JSON.
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
     /// Files read and parsed.
     pub files_ingested: usize,
-    /// Files not read: not a known format, or unreadable.
+    /// Files not read, each with the reason.
     pub files_skipped: Vec<Skipped>,
-    /// Passage records in the index.
-    pub passages: usize,
-    /// Quote records in the index.
-    pub quotes: usize,
-    /// Files that could not be read, and lines that could not be placed.
+    /// Distinct records in the index.
+    pub records: Counts,
+    /// Occurrences read: a quotation found on two pages counts twice here and once above.
+    pub occurrences: Counts,
+    /// Lines that could not be placed, files that could not be read, texts that were decoded
+    /// as Windows-1252.
     pub warnings: Vec<Warning>,
+    /// How many of the skipped files and warnings lost something (an unreadable file, an
+    /// unplaced line), as opposed to notes such as a binary file passed over.
+    #[serde(skip)]
+    pub losses: usize,
 }
 
 impl Report {
-    /// True when every file was read and every line placed.
+    /// True when nothing was lost.
     pub fn is_clean(&self) -> bool {
-        self.warnings.is_empty()
+        self.losses == 0
+    }
+
+    fn skip(&mut self, path: &Path, reason: impl Into<String>, lost: bool) {
+        self.files_skipped.push(Skipped {
+            path: display(path),
+            reason: reason.into(),
+        });
+        if lost {
+            self.losses += 1;
+        }
     }
 }
 
-/// Ingests `paths` into the index at `index`, replacing what it held.
+/// Ingests the paths into the index, replacing what it held.
 ///
-/// A path that does not exist is an error; a file that cannot be read is a warning, and the
-/// rest is still committed.
-pub fn run(paths: &[PathBuf], index: &Path) -> Result<Report> {
-    let mut report = Report::default();
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.exists() {
+/// A path that does not exist is an error; a file that cannot be read, or a line that cannot
+/// be placed, is reported and the rest is still committed.
+pub fn run(options: &Options) -> Result<Report> {
+    for path in &options.paths {
+        if fs::symlink_metadata(path).is_err() {
             bail!("{}: no such file or directory", path.display());
         }
-        walk(path, true, &mut files, &mut report);
     }
-    let mut records = Vec::new();
-    for (path, format) in files {
-        let shown = display(&path);
-        let text = match read(&path) {
-            Ok(text) => text,
-            Err(message) => {
-                report.warnings.push(Warning {
-                    path: shown,
-                    line: 0,
-                    message,
-                });
-                continue;
+    let mut report = Report::default();
+    let mut files = Vec::new();
+    let mut visited = HashSet::new();
+    for path in &options.paths {
+        walk(path, true, &mut visited, &mut files, &mut report);
+    }
+    let mut writer = Writer::rewrite(&options.index)
+        .with_context(|| format!("cannot write the index at {}", options.index.display()))?;
+    let mut merger = Merger::new();
+    for path in &files {
+        let mut sink = |parsed: source::Parsed, report: &mut Report| -> Result<()> {
+            report.losses += parsed.warnings.len();
+            report.warnings.extend(parsed.warnings);
+            for record in parsed.records {
+                let (entry, replaces) = merger.add(record);
+                writer.put(&entry, replaces)?;
             }
+            Ok(())
         };
-        let format = match format {
-            Some(format) => format,
-            None => match Format::detect(&path, head(&text)) {
-                Ok(format) => format,
-                Err(_) => Format::TopicPage,
-            },
-        };
-        let parsed = source::parse(format, &Input::new(&shown, &text));
-        report.files_ingested += 1;
-        records.extend(parsed.records);
-        report.warnings.extend(parsed.warnings);
+        if read_file(path, options.format, &mut report, &mut sink)? {
+            report.files_ingested += 1;
+        }
     }
-    let entries = annotate::annotate(records);
-    report.passages = entries.iter().filter(|e| e.kind == Kind::Passage).count();
-    report.quotes = entries.len() - report.passages;
+    report.records = Counts {
+        passage: merger.count(Kind::Passage),
+        quote: merger.count(Kind::Quote),
+    };
+    report.occurrences = Counts {
+        passage: merger.occurrences(Kind::Passage),
+        quote: merger.occurrences(Kind::Quote),
+    };
     let payload = Payload {
         florilegium: crate::schema::SCHEMA_VERSION,
-        paths: paths.iter().map(|p| display(p)).collect(),
+        paths: options.paths.iter().map(|p| display(p)).collect(),
     };
-    store::replace_all(index, &entries, &payload)
-        .with_context(|| format!("cannot write the index at {}", index.display()))?;
+    writer
+        .commit(&payload)
+        .with_context(|| format!("cannot write the index at {}", options.index.display()))?;
     Ok(report)
 }
 
-/// Collects the files under `path`, sorted, with their formats. A file named on the command
-/// line is read as a topic page whatever its name; in a directory, hidden entries are passed
-/// over and files of no known format are skipped with a note.
+/// Collects the files under `path` in sorted order. Hidden entries, README-like files and
+/// files of no known format are passed over in directories, but read when named. Directory
+/// symlinks are followed once; a loop is reported, not followed.
 fn walk(
     path: &Path,
     named: bool,
-    files: &mut Vec<(PathBuf, Option<Format>)>,
+    visited: &mut HashSet<PathBuf>,
+    files: &mut Vec<PathBuf>,
     report: &mut Report,
 ) {
-    let shown = display(path);
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(err) => {
-            report.warnings.push(Warning {
-                path: shown,
-                line: 0,
-                message: format!("cannot read: {err}"),
-            });
+            let reason = if fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
+                format!("broken or looping symlink: {err}")
+            } else {
+                format!("cannot read: {err}")
+            };
+            report.skip(path, reason, true);
             return;
         }
     };
     if meta.is_file() {
-        // The content decides later; here only the name can rule a file out.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let stem = name.split('.').next().unwrap_or_default();
+        if !named && NOT_CORPUS.contains(&stem) {
+            report.skip(path, "describes the corpus (name it to ingest it)", false);
+            return;
+        }
         match Format::detect(path, "") {
-            Err(pass) if !named => report.files_skipped.push(Skipped {
-                path: shown,
-                reason: match pass {
-                    Pass::Unknown => "not a format florilegium reads".to_string(),
-                    Pass::FortuneCompanion => "companion of a fortune file".to_string(),
-                },
-            }),
-            _ => files.push((path.to_path_buf(), None)),
+            Err(Pass::Unknown) if !named => {
+                report.skip(path, "not a format florilegium reads", false);
+            }
+            Err(Pass::FortuneCompanion) if !named => {
+                report.skip(path, "companion of a fortune file", false);
+            }
+            _ => files.push(path.to_path_buf()),
         }
         return;
     }
     if !meta.is_dir() {
+        report.skip(path, "not a regular file or directory", false);
+        return;
+    }
+    let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !visited.insert(canonical) {
+        report.skip(path, "directory already read (a symlink loop?)", false);
         return;
     }
     let entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(err) => {
-            report.warnings.push(Warning {
-                path: shown,
-                line: 0,
-                message: format!("cannot list the directory: {err}"),
-            });
+            report.skip(path, format!("cannot list the directory: {err}"), true);
             return;
         }
     };
-    let mut children: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .collect();
+    let mut children: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) if !entry.file_name().to_string_lossy().starts_with('.') => {
+                children.push(entry.path());
+            }
+            Ok(_) => {}
+            Err(err) => report.skip(path, format!("cannot list the directory: {err}"), true),
+        }
+    }
     children.sort();
     for child in children {
-        walk(&child, false, files, report);
+        walk(&child, false, visited, files, report);
     }
 }
 
-/// The start of a text, enough to tell its format, cut at a character boundary.
-fn head(text: &str) -> &str {
-    let mut end = text.len().min(8192);
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// Reads one file and hands what it parses to `sink`, in pieces for a large file whose format
+/// allows it. Returns false when the file was skipped (and reported).
+fn read_file(
+    path: &Path,
+    format: Option<Format>,
+    report: &mut Report,
+    sink: &mut impl FnMut(source::Parsed, &mut Report) -> Result<()>,
+) -> Result<bool> {
+    let shown = display(path);
+    let opened = File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
+    let (len, file) = match opened {
+        Ok(opened) => opened,
+        Err(err) => {
+            report.skip(path, format!("cannot read: {err}"), true);
+            return Ok(false);
+        }
+    };
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let head = match reader.fill_buf() {
+        Ok(head) => head[..head.len().min(HEAD)].to_vec(),
+        Err(err) => {
+            report.skip(path, format!("cannot read: {err}"), true);
+            return Ok(false);
+        }
+    };
+    if head.iter().all(|b| b.is_ascii_whitespace()) && len <= head.len() as u64 {
+        report.skip(path, "empty file", false);
+        return Ok(false);
     }
-    &text[..end]
+    if head.contains(&0) {
+        report.skip(path, "binary file (a NUL byte in its first 8 KiB)", false);
+        return Ok(false);
+    }
+    let format = match format {
+        Some(format) => format,
+        None => Format::detect(path, &decode_head(&head)).unwrap_or(Format::Plain),
+    };
+    let boundary = boundary(format);
+    let mut pieces = Pieces::new(reader, &shown, PIECE);
+    let whole = len <= LARGE || boundary.is_none();
+    loop {
+        let piece = if whole {
+            pieces.whole()
+        } else {
+            pieces.next(format, boundary.unwrap_or(|_, _| false))
+        };
+        let piece = match piece {
+            Ok(Some(piece)) => piece,
+            Ok(None) => break,
+            Err(err) => {
+                report.skip(path, format!("cannot read: {err}"), true);
+                return Ok(false);
+            }
+        };
+        if let Some(warning) = piece.encoding_warning {
+            report.warnings.push(warning);
+        }
+        let input = Input {
+            path: &shown,
+            text: &piece.text,
+            first_line: piece.first_line,
+        };
+        sink(source::parse(format, &input), report)?;
+        if whole {
+            break;
+        }
+    }
+    Ok(true)
 }
 
-/// Reads a file as UTF-8 text.
-fn read(path: &Path) -> std::result::Result<String, String> {
-    let bytes = fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {}); skipped",
-            e.utf8_error().valid_up_to()
-        )
-    })
+/// Where a large file of a format may be cut: after a line for which this returns true.
+/// `in_quotes` tracks an open CSV quote across lines.
+type Boundary = fn(&str, &mut bool) -> bool;
+
+fn boundary(format: Format) -> Option<Boundary> {
+    match format {
+        Format::Fortune => Some(|line, _| line.trim_end() == "%"),
+        Format::Jsonl => Some(|_, _| true),
+        Format::Plain => Some(|line, _| line.trim().is_empty()),
+        Format::Csv => Some(|line, in_quotes| {
+            if line.matches('"').count() % 2 == 1 {
+                *in_quotes = !*in_quotes;
+            }
+            !*in_quotes
+        }),
+        Format::TopicPage | Format::Markdown | Format::Json => None,
+    }
+}
+
+/// A decoded run of lines.
+struct Piece {
+    text: String,
+    first_line: u32,
+    encoding_warning: Option<Warning>,
+}
+
+/// Reads a file whole or in pieces cut at format boundaries.
+struct Pieces<'a, R> {
+    reader: R,
+    path: &'a str,
+    /// A CSV file's header line, repeated at the top of every later piece.
+    csv_header: Option<String>,
+    next_line: u32,
+    warned_encoding: bool,
+    /// Bytes after which a piece is cut at the next boundary.
+    piece: usize,
+}
+
+impl<'a, R: BufRead> Pieces<'a, R> {
+    fn new(reader: R, path: &'a str, piece: usize) -> Self {
+        Pieces {
+            reader,
+            path,
+            csv_header: None,
+            next_line: 1,
+            warned_encoding: false,
+            piece,
+        }
+    }
+
+    fn whole(&mut self) -> std::io::Result<Option<Piece>> {
+        let mut bytes = Vec::new();
+        self.reader.read_to_end(&mut bytes)?;
+        Ok(Some(self.decode(&bytes, 1)))
+    }
+
+    fn next(&mut self, format: Format, boundary: Boundary) -> std::io::Result<Option<Piece>> {
+        let first_line = self.next_line;
+        let mut bytes = Vec::with_capacity(self.piece.saturating_add(4096));
+        let mut in_quotes = false;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if self.reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            self.next_line = self.next_line.saturating_add(1);
+            bytes.extend_from_slice(&line);
+            let text = String::from_utf8_lossy(&line);
+            let cut = boundary(&text, &mut in_quotes);
+            if format == Format::Csv && self.csv_header.is_none() {
+                self.csv_header = Some(text.into_owned());
+            }
+            if cut && bytes.len() >= self.piece {
+                break;
+            }
+        }
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        match (&self.csv_header, first_line > 1) {
+            (Some(header), true) => {
+                // A later CSV piece gets the header again, numbered as the line before it.
+                let mut with_header = header.clone().into_bytes();
+                if !with_header.ends_with(b"\n") {
+                    with_header.push(b'\n');
+                }
+                with_header.extend_from_slice(&bytes);
+                Ok(Some(self.decode(&with_header, first_line - 1)))
+            }
+            _ => Ok(Some(self.decode(&bytes, first_line))),
+        }
+    }
+
+    /// UTF-8 when it is, else Windows-1252 with one warning for the file.
+    fn decode(&mut self, bytes: &[u8], first_line: u32) -> Piece {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Piece {
+                text: text.to_string(),
+                first_line,
+                encoding_warning: None,
+            },
+            Err(err) => {
+                let line = first_line.saturating_add(
+                    u32::try_from(
+                        bytes[..err.valid_up_to()]
+                            .iter()
+                            .filter(|b| **b == b'\n')
+                            .count(),
+                    )
+                    .unwrap_or(u32::MAX),
+                );
+                let warning = (!self.warned_encoding).then(|| Warning {
+                    path: self.path.to_string(),
+                    line,
+                    message: "not UTF-8; read as Windows-1252".to_string(),
+                });
+                self.warned_encoding = true;
+                Piece {
+                    text: windows_1252(bytes),
+                    first_line,
+                    encoding_warning: warning,
+                }
+            }
+        }
+    }
+}
+
+/// The head of a file as text, for format detection: UTF-8 up to a character cut at the end,
+/// else Windows-1252.
+fn decode_head(head: &[u8]) -> String {
+    match std::str::from_utf8(head) {
+        Ok(text) => text.to_string(),
+        Err(err) if err.error_len().is_none() => {
+            String::from_utf8_lossy(&head[..err.valid_up_to()]).into_owned()
+        }
+        Err(_) => windows_1252(head),
+    }
+}
+
+/// Decodes Windows-1252. Bytes 0x80–0x9F take their Windows-1252 characters; the five bytes
+/// that code page leaves undefined map to the C1 controls of the same value, as browsers do, so
+/// no byte is ever lost to U+FFFD.
+pub fn windows_1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
 }
 
 /// A path as records and messages show it: `/` separators, no leading `./`.
@@ -180,5 +450,64 @@ pub fn display(path: &Path) -> String {
     match text.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_keeps_every_byte() {
+        assert_eq!(
+            windows_1252(b"caf\xe9 \x93quoted\x94 \x80"),
+            "café “quoted” €"
+        );
+        let all: Vec<u8> = (0..=255).collect();
+        let text = windows_1252(&all);
+        assert_eq!(text.chars().count(), 256);
+        assert!(!text.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn pieces_cut_at_boundaries_and_repeat_the_csv_header() {
+        let mut text = String::from("quote,author\n");
+        for n in 0..500 {
+            text.push_str(&format!("\"Line {n},\nwith a break\",Someone\n"));
+        }
+        let original: Vec<&str> = text.lines().collect();
+        let mut pieces = Pieces::new(std::io::Cursor::new(text.as_bytes()), "q.csv", 1000);
+        let boundary = boundary(Format::Csv).unwrap_or(|_, _| false);
+        let mut data_lines = 0;
+        let mut count = 0;
+        while let Ok(Some(piece)) = pieces.next(Format::Csv, boundary) {
+            count += 1;
+            let lines: Vec<&str> = piece.text.lines().collect();
+            assert_eq!(lines[0], "quote,author");
+            // Each line sits at its own number in the file: the header copy is numbered as
+            // the line before the piece.
+            for (i, line) in lines.iter().enumerate().skip(1) {
+                assert_eq!(original[piece.first_line as usize - 1 + i], *line);
+            }
+            // Pieces end outside quotes: every row is whole.
+            assert_eq!(piece.text.matches('"').count() % 2, 0);
+            data_lines += lines.len() - 1;
+        }
+        assert!(count > 10, "{count} pieces");
+        assert_eq!(data_lines, 1000);
+    }
+
+    #[test]
+    fn fortune_pieces_end_after_a_separator() {
+        let text = "A saying.\n%\n".repeat(1000);
+        let mut pieces = Pieces::new(std::io::Cursor::new(text.as_bytes()), "f", 100);
+        let boundary = boundary(Format::Fortune).unwrap_or(|_, _| false);
+        let mut next = 1;
+        while let Ok(Some(piece)) = pieces.next(Format::Fortune, boundary) {
+            assert!(piece.text.ends_with("%\n"));
+            assert_eq!(piece.first_line, next);
+            next += u32::try_from(piece.text.lines().count()).unwrap_or(0);
+        }
+        assert_eq!(next, 2001);
     }
 }

@@ -249,40 +249,72 @@ fn read_payload(index: &Index, path: &str) -> Result<Payload, StoreError> {
     serde_json::from_str(&text).map_err(|_| foreign("its commit payload is not florilegium's"))
 }
 
-/// Replaces everything in the index at `dir` by `entries`, in one commit: until the commit, a
-/// reader sees the previous state, and a crash leaves the previous state. Creates the index
-/// when `dir` is vacant; an index of another schema version is removed first.
-pub fn replace_all(dir: &Path, entries: &[Entry], payload: &Payload) -> Result<(), StoreError> {
-    let path = show(dir);
-    let index = open_for_writing(dir)?;
-    schema::register_tokenizers(&index);
-    let fields = schema::fields(&index.schema()).map_err(|e| StoreError::Damaged {
-        path: path.clone(),
-        detail: e.to_string(),
-    })?;
-    let mut writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(|e| match e {
-        TantivyError::LockFailure(LockError::LockBusy, _) => {
-            StoreError::Busy { path: path.clone() }
-        }
-        other => io(&path, other),
-    })?;
-    writer.delete_all_documents().map_err(|e| io(&path, e))?;
-    for entry in entries {
-        let doc = schema::to_doc(entry, &fields).map_err(|source| StoreError::Record {
+/// Writes a new state of the index. Nothing is visible to readers, and nothing survives a
+/// crash, until `commit`: the index is always the previous state or the new one.
+pub struct Writer {
+    path: String,
+    fields: Fields,
+    writer: IndexWriter,
+}
+
+impl Writer {
+    /// Opens the index at `dir` for a full rewrite, creating it when `dir` is vacant; an index
+    /// of another schema version is removed first. Fails with `Busy` when another process
+    /// writes it.
+    pub fn rewrite(dir: &Path) -> Result<Writer, StoreError> {
+        let path = show(dir);
+        let index = open_for_writing(dir)?;
+        schema::register_tokenizers(&index);
+        let fields = schema::fields(&index.schema()).map_err(|e| StoreError::Damaged {
             path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        let writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(|e| match e {
+            TantivyError::LockFailure(LockError::LockBusy, _) => {
+                StoreError::Busy { path: path.clone() }
+            }
+            other => io(&path, other),
+        })?;
+        writer.delete_all_documents().map_err(|e| io(&path, e))?;
+        Ok(Writer {
+            path,
+            fields,
+            writer,
+        })
+    }
+
+    /// Adds an entry. With `replace`, the entry supersedes every earlier one with its id (a
+    /// quotation met again, with one more source).
+    pub fn put(&mut self, entry: &Entry, replace: bool) -> Result<(), StoreError> {
+        if replace {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, &entry.id));
+        }
+        let doc = schema::to_doc(entry, &self.fields).map_err(|source| StoreError::Record {
+            path: self.path.clone(),
             source,
         })?;
-        writer.add_document(doc).map_err(|e| io(&path, e))?;
+        self.writer
+            .add_document(doc)
+            .map_err(|e| io(&self.path, e))?;
+        Ok(())
     }
-    let payload = serde_json::to_string(payload).map_err(|e| StoreError::Io {
-        path: path.clone(),
-        detail: e.to_string(),
-    })?;
-    let mut commit = writer.prepare_commit().map_err(|e| io(&path, e))?;
-    commit.set_payload(&payload);
-    commit.commit().map_err(|e| io(&path, e))?;
-    writer.wait_merging_threads().map_err(|e| io(&path, e))?;
-    Ok(())
+
+    /// Makes everything put so far the index's new state, recording `payload` with it.
+    pub fn commit(mut self, payload: &Payload) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let payload = serde_json::to_string(payload).map_err(|e| StoreError::Io {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        let mut commit = self.writer.prepare_commit().map_err(|e| io(&path, e))?;
+        commit.set_payload(&payload);
+        commit.commit().map_err(|e| io(&path, e))?;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| io(&path, e))?;
+        Ok(())
+    }
 }
 
 fn io(path: &str, err: TantivyError) -> StoreError {

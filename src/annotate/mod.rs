@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use crate::model::{Entry, Kind, Record};
+use crate::model::{Entry, Kind, Record, Source};
 
 /// Compiles a pattern that is a constant of this crate; a failure is a bug the unit tests catch.
 pub(crate) fn must(pattern: &str) -> Regex {
@@ -73,29 +73,87 @@ impl Fnv1a {
     }
 }
 
-/// Annotates records and merges those with the same id into one entry, in order of first
-/// appearance. A merged entry lists every source and the union of the keywords.
-pub fn annotate(records: Vec<Record>) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = Vec::with_capacity(records.len());
-    let mut position: HashMap<String, usize> = HashMap::with_capacity(records.len());
-    for record in records {
+/// What a merger remembers of each record it has met, to merge later occurrences into it.
+#[derive(Debug)]
+struct Seen {
+    kind: Kind,
+    title: Option<String>,
+    section: Option<String>,
+    topic: Option<String>,
+    keywords: Vec<String>,
+    sources: Vec<Source>,
+}
+
+/// Turns a stream of records into entries, one per id. The first occurrence gives the page
+/// fields; each later one adds its source and keywords, and the merged entry replaces the
+/// earlier one. Only the ids, page fields, keywords and sources are kept, not the texts.
+#[derive(Debug, Default)]
+pub struct Merger {
+    seen: HashMap<String, Seen>,
+}
+
+impl Merger {
+    /// A merger that has met nothing.
+    pub fn new() -> Merger {
+        Merger::default()
+    }
+
+    /// Annotates a record. Returns its entry, and true when that entry replaces one returned
+    /// before (the same passage or quotation met again).
+    pub fn add(&mut self, record: Record) -> (Entry, bool) {
         let id = id(
             record.kind,
             &record.text,
             record.author.as_ref().map(|a| a.name.as_str()),
         );
-        if let Some(&at) = position.get(&id) {
-            let entry = &mut entries[at];
-            entry.sources.push(record.source);
-            entry.keywords.extend(record.keywords);
-            entry.keywords.sort();
-            entry.keywords.dedup();
-            continue;
+        match self.seen.get_mut(&id) {
+            Some(seen) => {
+                seen.sources.push(record.source.clone());
+                seen.keywords.extend(record.keywords.iter().cloned());
+                seen.keywords.sort();
+                seen.keywords.dedup();
+                let merged = Record {
+                    title: seen.title.clone(),
+                    section: seen.section.clone(),
+                    topic: seen.topic.clone(),
+                    keywords: seen.keywords.clone(),
+                    ..record
+                };
+                let mut entry = entry_from(id, merged);
+                entry.sources = seen.sources.clone();
+                (entry, true)
+            }
+            None => {
+                let entry = entry_from(id.clone(), record);
+                self.seen.insert(
+                    id,
+                    Seen {
+                        kind: entry.kind,
+                        title: entry.title.clone(),
+                        section: entry.section.clone(),
+                        topic: entry.topic.clone(),
+                        keywords: entry.keywords.clone(),
+                        sources: entry.sources.clone(),
+                    },
+                );
+                (entry, false)
+            }
         }
-        position.insert(id.clone(), entries.len());
-        entries.push(entry_from(id, record));
     }
-    entries
+
+    /// Distinct records of a kind met so far.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.seen.values().filter(|s| s.kind == kind).count()
+    }
+
+    /// Occurrences of records of a kind met so far (a quotation on two pages counts twice).
+    pub fn occurrences(&self, kind: Kind) -> usize {
+        self.seen
+            .values()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.sources.len())
+            .sum()
+    }
 }
 
 fn entry_from(id: String, record: Record) -> Entry {
@@ -129,7 +187,25 @@ fn entry_from(id: String, record: Record) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Attribution, Source};
+    use crate::model::Attribution;
+
+    /// Merges a whole list, as the ingest does record by record.
+    fn annotate(records: Vec<Record>) -> Vec<Entry> {
+        let mut merger = Merger::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(records.len());
+        let mut position: HashMap<String, usize> = HashMap::with_capacity(records.len());
+        for record in records {
+            let (entry, replaces) = merger.add(record);
+            match position.get(&entry.id) {
+                Some(&at) if replaces => entries[at] = entry,
+                _ => {
+                    position.insert(entry.id.clone(), entries.len());
+                    entries.push(entry);
+                }
+            }
+        }
+        entries
+    }
 
     fn record(kind: Kind, text: &str, author: Option<&str>, path: &str, keyword: &str) -> Record {
         Record {

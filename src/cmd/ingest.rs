@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::{DEFAULT_CORPUS, Global, Outcome, print_report};
+use crate::ingest::Options;
+use crate::source::{FORMATS, Format};
 
 /// Arguments of `flor ingest`.
 #[derive(Debug, clap::Args)]
@@ -12,17 +14,41 @@ pub struct Args {
     /// Files and directories to read [default: corpus/]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read every file in this format instead of detecting each one
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
+    pub input_format: Option<Format>,
+
+    /// Write a JSON report (files ingested and skipped, records, warnings) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
-/// Ingests the paths and prints a summary; exits 1 when something was skipped.
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
+        format!("unknown format {name:?}; use one of {}", names.join(", "))
+    })
+}
+
+/// Ingests the paths and prints a summary; exits 1 when something was lost.
 pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(DEFAULT_CORPUS)]
     } else {
         args.paths.clone()
     };
-    let report = crate::ingest::run(&paths, &global.index_dir())?;
+    let report = crate::ingest::run(&Options {
+        paths,
+        index: global.index_dir(),
+        format: args.input_format,
+    })?;
     print_report(&report);
+    if let Some(file) = &args.report {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(file, json + "\n")
+            .with_context(|| format!("cannot write the report to {}", file.display()))?;
+    }
     Ok(if report.is_clean() {
         Outcome::Done
     } else {

@@ -90,7 +90,11 @@ pub fn open_store(global: &Global) -> Result<Store> {
 }
 
 fn rebuild(paths: &[PathBuf], dir: &Path) -> Result<Store> {
-    let report = crate::ingest::run(paths, dir)?;
+    let report = crate::ingest::run(&crate::ingest::Options {
+        paths: paths.to_vec(),
+        index: dir.to_path_buf(),
+        format: None,
+    })?;
     print_report(&report);
     Ok(Store::open(dir)?)
 }
@@ -101,18 +105,17 @@ pub fn print_report(report: &Report) {
     for warning in &report.warnings {
         let _ = writeln!(err, "flor: warning: {warning}");
     }
-    let skipped = match report.files_skipped.len() {
-        0 => String::new(),
-        1 => ", 1 file skipped".to_string(),
-        n => format!(", {n} files skipped"),
-    };
+    for skipped in &report.files_skipped {
+        let _ = writeln!(err, "flor: skipped {}: {}", skipped.path, skipped.reason);
+    }
     let _ = writeln!(
         err,
-        "flor: ingested {} files: {} passages, {} quotes, {} warnings{skipped}",
+        "flor: ingested {} files: {} passages, {} quotes, {} warnings, {} files skipped",
         report.files_ingested,
-        report.passages,
-        report.quotes,
-        report.warnings.len()
+        report.records.passage,
+        report.records.quote,
+        report.warnings.len(),
+        report.files_skipped.len(),
     );
 }
 

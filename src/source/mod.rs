@@ -203,7 +203,10 @@ mod tests {
             first_line: 10,
             ..Input::new("p", "x\ny")
         };
-        assert_eq!(later.lines().collect::<Vec<_>>(), vec![(10, "x"), (11, "y")]);
+        assert_eq!(
+            later.lines().collect::<Vec<_>>(),
+            vec![(10, "x"), (11, "y")]
+        );
     }
 
     #[test]
@@ -213,13 +216,22 @@ mod tests {
         assert_eq!(detect("a.JSONL", ""), Ok(Format::Jsonl));
         assert_eq!(detect("a.csv", "quote,author"), Ok(Format::Csv));
         assert_eq!(detect("README.md", "# x"), Ok(Format::Markdown));
-        assert_eq!(detect("fortunes/art", "A quip.\n%\nAnother.\n"), Ok(Format::Fortune));
+        assert_eq!(
+            detect("fortunes/art", "A quip.\n%\nAnother.\n"),
+            Ok(Format::Fortune)
+        );
         assert_eq!(detect("fortunes/art.dat", ""), Err(Pass::FortuneCompanion));
-        assert_eq!(detect("fortunes/art.u8", "A.\n%\n"), Err(Pass::FortuneCompanion));
+        assert_eq!(
+            detect("fortunes/art.u8", "A.\n%\n"),
+            Err(Pass::FortuneCompanion)
+        );
         assert_eq!(detect("image.png", ""), Err(Pass::Unknown));
         let page = "Muslim Conquest of Persia - Second Invasion (636)\n\nBody.\n";
         assert_eq!(detect("p.txt", page), Ok(Format::TopicPage));
-        assert_eq!(detect("p.txt", "Sasanian Empire\n\nBody text.\n"), Ok(Format::TopicPage));
+        assert_eq!(
+            detect("p.txt", "Sasanian Empire\n\nBody text.\n"),
+            Ok(Format::TopicPage)
+        );
         let prose = "It was a dark night, and the army marched.\nOn and on.\n\nMore.\n";
         assert_eq!(detect("p.txt", prose), Ok(Format::Plain));
         assert_eq!(detect("notes", prose), Ok(Format::Plain));

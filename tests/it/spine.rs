@@ -11,7 +11,11 @@ const REFERENCE: &str = "corpus/000_e4b4b965bddefa06.txt";
 fn taft(records: &[RecordV1]) -> &RecordV1 {
     records
         .iter()
-        .find(|r| r.author.as_ref().is_some_and(|a| a.name == "William Howard Taft"))
+        .find(|r| {
+            r.author
+                .as_ref()
+                .is_some_and(|a| a.name == "William Howard Taft")
+        })
         .expect("the Taft quotation is among the records")
 }
 
@@ -29,7 +33,10 @@ fn first_use_builds_the_index_and_finds_taft() {
     assert!(out.contains("William Howard Taft (1857–1930)"), "{out}");
     assert!(out.contains(&format!("{REFERENCE}:11-12")), "{out}");
     assert!(out.contains("filed under invasion"), "{out}");
-    assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
     // The second run finds the index and builds nothing.
     let again = ws.flor(&["quotes", "invasion"]);
     again.expect_code(0);
@@ -40,19 +47,31 @@ fn first_use_builds_the_index_and_finds_taft() {
 fn reference_page_records_meet_the_contract() {
     let ws = Workspace::with_corpus();
     ws.flor(&["ingest", REFERENCE]).expect_code(0);
-    let records = ws.flor(&["search", "*", "--format", "jsonl"]).expect_code(0).records();
+    let records = ws
+        .flor(&["search", "*", "--format", "jsonl"])
+        .expect_code(0)
+        .records();
     assert_eq!(records.len(), 2);
 
-    let passage = records.iter().find(|r| r.kind == "passage").expect("a passage");
+    let passage = records
+        .iter()
+        .find(|r| r.kind == "passage")
+        .expect("a passage");
     assert!(passage.id.starts_with("p-"));
     assert_eq!(passage.title.as_deref(), Some("Muslim Conquest of Persia"));
-    assert_eq!(passage.section.as_deref(), Some("Second Invasion of Mesopotamia (636)"));
+    assert_eq!(
+        passage.section.as_deref(),
+        Some("Second Invasion of Mesopotamia (636)")
+    );
     assert_eq!(passage.topic.as_deref(), Some("Muslim Conquest Of Persia"));
     assert_eq!(passage.years, vec![635, 636]);
     assert!(passage.author.is_none());
     assert_eq!(passage.sources.len(), 1);
     assert_eq!(passage.sources[0].path, REFERENCE);
-    assert_eq!((passage.sources[0].line_start, passage.sources[0].line_end), (5, 5));
+    assert_eq!(
+        (passage.sources[0].line_start, passage.sources[0].line_end),
+        (5, 5)
+    );
     assert!(passage.text.contains("During Abu Bakr’s era"));
     assert!(passage.score.is_some());
 
@@ -60,13 +79,23 @@ fn reference_page_records_meet_the_contract() {
     assert!(quote.id.starts_with("q-"));
     assert_eq!(quote.kind, "quote");
     assert_eq!(quote.keywords, vec!["invasion"]);
-    assert!(quote.text.starts_with("We should have an army so organized"));
+    assert!(
+        quote
+            .text
+            .starts_with("We should have an army so organized")
+    );
     assert!(quote.text.ends_with("the name of President Monroe."));
     assert!(!quote.text.contains("  ") && !quote.text.contains('\r'));
     let author = quote.author.as_ref().expect("author");
-    assert_eq!((author.born, author.died, author.circa), (Some(1857), Some(1930), false));
+    assert_eq!(
+        (author.born, author.died, author.circa),
+        (Some(1857), Some(1930), false)
+    );
     assert_eq!(author.raw, "William Howard Taft (1857–1930)");
-    assert_eq!((quote.sources[0].line_start, quote.sources[0].line_end), (11, 12));
+    assert_eq!(
+        (quote.sources[0].line_start, quote.sources[0].line_end),
+        (11, 12)
+    );
 }
 
 #[test]
@@ -91,7 +120,10 @@ fn ids_are_stable_across_ingests_and_places() {
 #[test]
 fn json_format_is_one_array_of_records() {
     let ws = Workspace::with_corpus();
-    let run = ws.flor(&["quotes", "invasion", "--format", "json"]).expect_code(0).stdout();
+    let run = ws
+        .flor(&["quotes", "invasion", "--format", "json"])
+        .expect_code(0)
+        .stdout();
     let records: Vec<RecordV1> = serde_json::from_str(&run).expect("a JSON array of records");
     assert_eq!(taft(&records).keywords, vec!["invasion"]);
 }
@@ -170,7 +202,10 @@ fn quotes_filed_under_a_word_rank_before_quotes_containing_it() {
          \x20   Bread for the army, and bread again, and the army ate the army's bread.\n    Somebody Else\n",
     );
     ws.flor(&["ingest", "corpus"]).expect_code(0);
-    let records = ws.flor(&["quotes", "army", "--format", "jsonl"]).expect_code(0).records();
+    let records = ws
+        .flor(&["quotes", "army", "--format", "jsonl"])
+        .expect_code(0)
+        .records();
     let authors: Vec<&str> = records
         .iter()
         .map(|r| r.author.as_ref().map_or("", |a| a.name.as_str()))
@@ -178,14 +213,18 @@ fn quotes_filed_under_a_word_rank_before_quotes_containing_it() {
     assert_eq!(authors, vec!["Anonymous", "Somebody Else"]);
     assert!(records.iter().all(|r| r.kind == "quote"));
     // Several words must all match.
-    let both = ws.flor(&["quotes", "army", "bread", "--format", "jsonl"]).records();
+    let both = ws
+        .flor(&["quotes", "army", "bread", "--format", "jsonl"])
+        .records();
     assert_eq!(both.len(), 1);
 }
 
 #[test]
 fn show_prints_whole_records() {
     let ws = Workspace::with_corpus();
-    let records = ws.flor(&["quotes", "invasion", "--format", "jsonl"]).records();
+    let records = ws
+        .flor(&["quotes", "invasion", "--format", "jsonl"])
+        .records();
     let id = taft(&records).id.clone();
     let text = ws.flor(&["show", &id]).expect_code(0).stdout();
     for expected in [
@@ -199,13 +238,20 @@ fn show_prints_whole_records() {
     ] {
         assert!(text.contains(expected), "{expected:?} missing from\n{text}");
     }
-    let shown = ws.flor(&["show", &id, "--format", "jsonl"]).expect_code(0).records();
+    let shown = ws
+        .flor(&["show", &id, "--format", "jsonl"])
+        .expect_code(0)
+        .records();
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0].id, id);
     assert!(shown[0].score.is_none());
     let missing = ws.flor(&["show", "q-0000000000000000"]);
     missing.expect_code(1);
-    assert!(missing.stderr().contains("no record with id"), "{}", missing.stderr());
+    assert!(
+        missing.stderr().contains("no record with id"),
+        "{}",
+        missing.stderr()
+    );
 }
 
 #[test]
@@ -215,16 +261,32 @@ fn exit_codes_and_messages() {
     ws.flor(&["search", "zeppelin"]).expect_code(1);
     let bad = ws.flor(&["search", "text:("]);
     bad.expect_code(2);
-    assert!(bad.stderr().contains("cannot read the query"), "{}", bad.stderr());
+    assert!(
+        bad.stderr().contains("cannot read the query"),
+        "{}",
+        bad.stderr()
+    );
     let unknown = ws.flor(&["search", "nosuchfield:x"]);
     unknown.expect_code(2);
-    assert!(unknown.stderr().contains("nosuchfield"), "{}", unknown.stderr());
+    assert!(
+        unknown.stderr().contains("nosuchfield"),
+        "{}",
+        unknown.stderr()
+    );
     let reversed = ws.flor(&["search", "*", "--year", "1900..1800"]);
     reversed.expect_code(2);
-    assert!(reversed.stderr().contains("reversed"), "{}", reversed.stderr());
+    assert!(
+        reversed.stderr().contains("reversed"),
+        "{}",
+        reversed.stderr()
+    );
     let missing = ws.flor(&["search", "army", "--index", "elsewhere"]);
     missing.expect_code(2);
-    assert!(missing.stderr().contains("no index at elsewhere"), "{}", missing.stderr());
+    assert!(
+        missing.stderr().contains("no index at elsewhere"),
+        "{}",
+        missing.stderr()
+    );
     ws.flor(&["frobnicate"]).expect_code(2);
     ws.flor(&["ingest", "no/such/path"]).expect_code(2);
 }
@@ -241,16 +303,23 @@ fn index_location_from_the_environment() {
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let ws = Workspace::with_corpus();
-    let always = ws.flor(&["quotes", "invasion", "--color", "always"]).stdout();
+    let always = ws
+        .flor(&["quotes", "invasion", "--color", "always"])
+        .stdout();
     assert!(always.contains("\x1b[1;31minvasion\x1b[0m"), "{always}");
-    let never = ws.flor(&["quotes", "invasion", "--color", "never"]).stdout();
+    let never = ws
+        .flor(&["quotes", "invasion", "--color", "never"])
+        .stdout();
     assert!(!never.contains('\x1b'));
 }
 
 #[test]
 fn a_bad_file_is_reported_and_the_rest_is_committed() {
     let ws = Workspace::with_corpus();
-    ws.write("corpus/broken.txt", b"Title\n\nCaf\xe9 text\n");
+    ws.write("corpus/unreadable.txt", "A page\n\nIts text.\n");
+    let unreadable = ws.path().join("corpus/unreadable.txt");
+    std::fs::remove_file(&unreadable).expect("remove");
+    std::os::unix::fs::symlink("nowhere.txt", &unreadable).expect("make a broken symlink");
     ws.write(
         "corpus/misplaced.txt",
         "Page - Part\n\nBody text.\n\nFamous quotes containing the word x:\n\n    — Nobody (1900–1950)\n",
@@ -258,8 +327,11 @@ fn a_bad_file_is_reported_and_the_rest_is_committed() {
     let run = ws.flor(&["ingest"]);
     run.expect_code(1);
     let err = run.stderr();
-    assert!(err.contains("corpus/broken.txt: not UTF-8"), "{err}");
-    assert!(err.contains("corpus/misplaced.txt:7: an attribution line without quotation text"), "{err}");
+    assert!(err.contains("skipped corpus/unreadable.txt: broken or looping symlink"), "{err}");
+    assert!(
+        err.contains("corpus/misplaced.txt:7: an attribution line without quotation text"),
+        "{err}"
+    );
     ws.flor(&["quotes", "invasion"]).expect_code(0);
     ws.flor(&["search", "\"body text\""]).expect_code(0);
 }
@@ -277,7 +349,9 @@ fn a_closed_pipe_is_not_an_error() {
     let ws = Workspace::empty();
     let mut page = String::from("Many Paragraphs\n\n");
     for n in 0..3000 {
-        page.push_str(&format!("Paragraph number {n} tells of the army and its long march.\n\n"));
+        page.push_str(&format!(
+            "Paragraph number {n} tells of the army and its long march.\n\n"
+        ));
     }
     ws.write("corpus/many.txt", page);
     ws.flor(&["ingest"]).expect_code(0);
@@ -293,15 +367,27 @@ fn a_closed_pipe_is_not_an_error() {
     stdout.read_exact(&mut first).expect("read the first bytes");
     drop(stdout);
     let output = child.wait_with_output().expect("wait for flor");
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn the_shipped_reference_page_is_the_seed_byte_for_byte() {
     let shipped = std::fs::read(root().join(REFERENCE)).expect("read the shipped page");
     assert_eq!(shipped.len(), 2068);
-    assert!(!shipped.ends_with(b"\n"), "the reference page has no final newline");
+    assert!(
+        !shipped.ends_with(b"\n"),
+        "the reference page has no final newline"
+    );
     let text = String::from_utf8(shipped).expect("UTF-8");
     assert!(text.contains("Abu Bakr\u{2019}s era"));
     assert!(text.contains("(1857\u{2013}1930)"));
