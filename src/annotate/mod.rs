@@ -2,6 +2,7 @@
 //! one entry per distinct passage or quotation, however many places it occurs in.
 
 pub mod attribution;
+pub mod names;
 pub mod years;
 
 use std::collections::HashMap;

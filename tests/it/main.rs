@@ -1,6 +1,7 @@
 //! Integration tests: the real `flor` binary run in temporary directories, on a copy of the
 //! shipped corpus and on the fixtures in `tests/fixtures/`.
 
+mod formats;
 mod spine;
 
 use std::fs;

@@ -327,7 +327,10 @@ fn a_bad_file_is_reported_and_the_rest_is_committed() {
     let run = ws.flor(&["ingest"]);
     run.expect_code(1);
     let err = run.stderr();
-    assert!(err.contains("skipped corpus/unreadable.txt: broken or looping symlink"), "{err}");
+    assert!(
+        err.contains("skipped corpus/unreadable.txt: broken or looping symlink"),
+        "{err}"
+    );
     assert!(
         err.contains("corpus/misplaced.txt:7: an attribution line without quotation text"),
         "{err}"
