@@ -110,13 +110,18 @@ pub fn print_report(report: &Report) {
     }
     let _ = writeln!(
         err,
-        "flor: ingested {} files: {} passages, {} quotes, {} warnings, {} files skipped",
-        report.files_ingested,
-        report.records.passage,
-        report.records.quote,
-        report.warnings.len(),
-        report.files_skipped.len(),
+        "flor: ingested {}: {}, {}, {}, {} skipped",
+        counted(report.files_ingested, "file", "files"),
+        counted(report.records.passage, "passage", "passages"),
+        counted(report.records.quote, "quote", "quotes"),
+        counted(report.warnings.len(), "warning", "warnings"),
+        counted(report.files_skipped.len(), "file", "files"),
     );
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Runs a search and prints it; shared by `search` and `quotes`.

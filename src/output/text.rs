@@ -58,8 +58,32 @@ pub fn hits<W: Write>(out: &mut W, hits: &[Hit], color: bool) -> io::Result<()> 
         if !filed.is_empty() {
             writeln!(out, "    {}", paint(&filed, DIM, color))?;
         }
+        let also = also_in(&entry.sources);
+        if !also.is_empty() {
+            writeln!(out, "    {}", paint(&also, DIM, color))?;
+        }
     }
     Ok(())
+}
+
+/// How many other places a hit shows besides its first; `flor show` lists them all.
+const ALSO_SHOWN: usize = 3;
+
+/// `also in corpus/001.txt:30-31` for a record that occurs in more than one place.
+fn also_in(sources: &[Source]) -> String {
+    let Some(rest) = sources.get(1..).filter(|rest| !rest.is_empty()) else {
+        return String::new();
+    };
+    let shown: Vec<String> = rest
+        .iter()
+        .take(ALSO_SHOWN)
+        .map(|s| location(Some(s)))
+        .collect();
+    let mut line = format!("also in {}", shown.join(", "));
+    if rest.len() > ALSO_SHOWN {
+        line.push_str(&format!(" and {} more", rest.len() - ALSO_SHOWN));
+    }
+    line
 }
 
 /// Every field of each record, one per line.

@@ -149,7 +149,7 @@ impl Format {
 fn guess_text(head: &str) -> Format {
     let input = Input::new("", head);
     let lines: Vec<&str> = input.lines().map(|(_, l)| l).collect();
-    if lines.iter().any(|l| *l == "%") {
+    if lines.contains(&"%") {
         return Format::Fortune;
     }
     let markers = lines.iter().any(|l| {

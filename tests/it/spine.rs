@@ -32,7 +32,12 @@ fn first_use_builds_the_index_and_finds_taft() {
     let out = run.stdout();
     assert!(out.contains("William Howard Taft (1857–1930)"), "{out}");
     assert!(out.contains(&format!("{REFERENCE}:11-12")), "{out}");
-    assert!(out.contains("filed under invasion"), "{out}");
+    // The corpus files the same quotation under "army" on another page: one record, both keywords.
+    assert!(out.contains("filed under army, invasion"), "{out}");
+    assert!(
+        out.contains("also in corpus/001_battle_of_qadisiyyah.txt:30-31"),
+        "{out}"
+    );
     assert!(
         !out.contains('\x1b'),
         "no colour when stdout is not a terminal"
@@ -125,7 +130,35 @@ fn json_format_is_one_array_of_records() {
         .expect_code(0)
         .stdout();
     let records: Vec<RecordV1> = serde_json::from_str(&run).expect("a JSON array of records");
-    assert_eq!(taft(&records).keywords, vec!["invasion"]);
+    let taft = taft(&records);
+    assert_eq!(taft.keywords, vec!["army", "invasion"]);
+    let mut lines: Vec<(u32, u32)> = taft
+        .sources
+        .iter()
+        .map(|s| (s.line_start, s.line_end))
+        .collect();
+    lines.sort();
+    assert_eq!(lines, vec![(11, 12), (30, 31)]);
+}
+
+#[test]
+fn a_quotation_on_two_pages_is_found_once() {
+    let ws = Workspace::with_corpus();
+    for word in ["army", "invasion"] {
+        let records = ws
+            .flor(&["quotes", word, "--limit", "100", "--format", "jsonl"])
+            .expect_code(0)
+            .records();
+        let tafts = records
+            .iter()
+            .filter(|r| {
+                r.author
+                    .as_ref()
+                    .is_some_and(|a| a.name == "William Howard Taft")
+            })
+            .count();
+        assert_eq!(tafts, 1, "quotes {word}: {records:?}");
+    }
 }
 
 #[test]
