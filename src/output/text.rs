@@ -93,7 +93,7 @@ pub fn entries<W: Write>(out: &mut W, entries: &[Entry], color: bool) -> io::Res
             writeln!(out)?;
         }
         let field = |out: &mut W, name: &str, value: &str| -> io::Result<()> {
-            writeln!(out, "{}{value}", paint(&format!("{name:<10}"), DIM, color))
+            writeln!(out, "{}{value}", paint(&format!("{name:<11}"), DIM, color))
         };
         field(out, "id", &entry.id)?;
         field(out, "kind", entry.kind.as_str())?;
