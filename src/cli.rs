@@ -37,6 +37,10 @@ pub enum Command {
     Quotes(cmd::quotes::Args),
     /// Print whole records by id
     Show(cmd::show::Args),
+    /// Count records by tag, author, keyword, topic, century or name
+    Facets(cmd::facets::Args),
+    /// Add or remove a record's tags and note (kept in annotations.toml)
+    Annotate(cmd::annotate::Args),
 }
 
 /// `--color`.
@@ -112,6 +116,10 @@ pub struct FilterArgs {
     /// or the birth or death of a quote's author
     #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
     pub year: Option<YearRange>,
+
+    /// Carrying this tag or a tag under it, e.g. "event/battle" or "century/7" (repeatable)
+    #[arg(long, value_name = "PATH")]
+    pub tag: Vec<String>,
 }
 
 impl FilterArgs {
@@ -123,6 +131,7 @@ impl FilterArgs {
             keywords: self.keyword.clone(),
             topic: self.topic.clone(),
             years: self.year,
+            tags: self.tag.clone(),
         }
     }
 }

@@ -11,9 +11,12 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::annotate::Merger;
+use crate::annotate::tags::Rule;
+use crate::cache::{self, FileState, Line, Manifest, Summary};
+use crate::config;
 use crate::model::{Kind, Warning};
 use crate::source::{self, Format, Input, Pass};
-use crate::store::{Payload, Writer};
+use crate::store::{Payload, Store, Writer};
 
 /// Bytes looked at to tell a binary file and to guess a format, as ripgrep does.
 const HEAD: usize = 8 * 1024;
@@ -33,6 +36,10 @@ pub struct Options {
     pub index: PathBuf,
     /// A format for every file, instead of detecting each one.
     pub format: Option<Format>,
+    /// A rules file instead of the corpus's `florilegium.toml`.
+    pub rules: Option<PathBuf>,
+    /// Read every file again, even those the cache holds.
+    pub rebuild: bool,
 }
 
 /// A file that was not read, and why.
@@ -53,11 +60,23 @@ pub struct Counts {
     pub quote: usize,
 }
 
+impl Counts {
+    fn from_pair([passage, quote]: [usize; 2]) -> Counts {
+        Counts { passage, quote }
+    }
+
+    fn pair(self) -> [usize; 2] {
+        [self.passage, self.quote]
+    }
+}
+
 /// What an ingest did: the `--report` JSON.
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
-    /// Files read and parsed.
+    /// Files in the index after this ingest.
     pub files_ingested: usize,
+    /// Files parsed by this run; the others had not changed since the last ingest.
+    pub files_read: usize,
     /// Files not read, each with the reason.
     pub files_skipped: Vec<Skipped>,
     /// Distinct records in the index.
@@ -67,6 +86,8 @@ pub struct Report {
     /// Lines that could not be placed, files that could not be read, texts that were decoded
     /// as Windows-1252.
     pub warnings: Vec<Warning>,
+    /// True when nothing had changed and the index was left as it was.
+    pub unchanged: bool,
     /// How many of the skipped files and warnings lost something (an unreadable file, an
     /// unplaced line), as opposed to notes such as a binary file passed over.
     #[serde(skip)]
@@ -90,7 +111,84 @@ impl Report {
     }
 }
 
-/// Ingests the paths into the index, replacing what it held.
+/// The directory a corpus's `florilegium.toml` and `annotations.toml` live in: the first path
+/// ingested when it is a directory, else the directory of that file.
+pub fn home(paths: &[PathBuf]) -> PathBuf {
+    match paths.first() {
+        Some(first) if first.is_dir() => first.clone(),
+        Some(first) => first
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => PathBuf::from("."),
+    }
+}
+
+/// The settings an ingest runs with, read before any file.
+struct Settings {
+    rules: Vec<Rule>,
+    rules_path: Option<PathBuf>,
+    annotations: crate::annotations::Annotations,
+    annotations_path: PathBuf,
+    /// Fingerprint of what changes how files are parsed and tagged.
+    fingerprint: String,
+    /// Fingerprint of the annotations file.
+    annotations_fingerprint: String,
+}
+
+impl Settings {
+    fn read(options: &Options) -> Result<Settings> {
+        let home = home(&options.paths);
+        let rules_path = options
+            .rules
+            .clone()
+            .or_else(|| Some(home.join(config::FILE_NAME)).filter(|p| p.is_file()));
+        let (rules, rules_text) = match &rules_path {
+            Some(path) => {
+                let text = fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the rules in {}", path.display()))?;
+                (config::parse_rules(&display(path), &text)?, text)
+            }
+            None => (Vec::new(), String::new()),
+        };
+        let annotations_path = home.join(crate::annotations::FILE_NAME);
+        let annotations = crate::annotations::load(&annotations_path)?;
+        let annotations_text = fs::read(&annotations_path).unwrap_or_default();
+        let format = options.format.map_or("", Format::name);
+        let versions = format!(
+            "{}/{}",
+            cache::PARSER_VERSION,
+            crate::schema::SCHEMA_VERSION
+        );
+        Ok(Settings {
+            rules,
+            rules_path,
+            annotations,
+            annotations_path,
+            fingerprint: cache::fingerprint(&[
+                rules_text.as_bytes(),
+                format.as_bytes(),
+                versions.as_bytes(),
+            ]),
+            annotations_fingerprint: cache::fingerprint(&[&annotations_text]),
+        })
+    }
+}
+
+/// A file's size and modification time, which tell whether it changed since the last ingest.
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let meta = fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), modified.as_nanos()))
+}
+
+/// Ingests the paths into the index, replacing what it held. Files that have not changed since
+/// the last ingest are taken from the cache, not read again; when nothing changed at all, the
+/// index is left as it is.
 ///
 /// A path that does not exist is an error; a file that cannot be read, or a line that cannot
 /// be placed, is reported and the rest is still committed.
@@ -100,28 +198,126 @@ pub fn run(options: &Options) -> Result<Report> {
             bail!("{}: no such file or directory", path.display());
         }
     }
+    let settings = Settings::read(options)?;
     let mut report = Report::default();
     let mut files = Vec::new();
     let mut visited = HashSet::new();
     for path in &options.paths {
         walk(path, true, &mut visited, &mut files, &mut report);
     }
-    let mut writer = Writer::rewrite(&options.index)
-        .with_context(|| format!("cannot write the index at {}", options.index.display()))?;
-    let mut merger = Merger::new();
-    for path in &files {
-        let mut sink = |parsed: source::Parsed, report: &mut Report| -> Result<()> {
-            report.losses += parsed.warnings.len();
-            report.warnings.extend(parsed.warnings);
-            for record in parsed.records {
-                let (entry, replaces) = merger.add(record);
-                writer.put(&entry, replaces)?;
+    // Losses of the walk are found again by every run; the summary keeps only the files'.
+    let walk_losses = report.losses;
+    let index = &options.index;
+    let previous = if options.rebuild {
+        None
+    } else {
+        previous_manifest(index)
+    };
+    let reusable = |shown: &str, stat: Option<(u64, u128)>| -> Option<FileState> {
+        let previous = previous.as_ref()?;
+        let state = previous.files.get(shown)?;
+        let (len, modified) = stat?;
+        let same = previous.settings == settings.fingerprint
+            && state.len == len
+            && state.modified == modified
+            && cache::has(index, &state.cache);
+        same.then(|| state.clone())
+    };
+    let stats: Vec<(String, Option<(u64, u128)>)> =
+        files.iter().map(|p| (display(p), stat(p))).collect();
+    if let Some(previous) = &previous {
+        let unchanged = previous.annotations == settings.annotations_fingerprint
+            && previous.files.len() == stats.len()
+            && stats
+                .iter()
+                .all(|(shown, stat)| reusable(shown, *stat).is_some());
+        if unchanged {
+            report.unchanged = true;
+            report.files_ingested = stats.len();
+            report.records = Counts::from_pair(previous.summary.records);
+            report.occurrences = Counts::from_pair(previous.summary.occurrences);
+            report.warnings = previous.summary.warnings.clone();
+            report.losses += previous.summary.losses;
+            return Ok(report);
+        }
+    }
+
+    let mut writer = Writer::rewrite(index)
+        .with_context(|| format!("cannot write the index at {}", index.display()))?;
+    let mut merger = Merger::new(settings.rules.clone(), settings.annotations.clone());
+    let mut manifest = Manifest {
+        settings: settings.fingerprint.clone(),
+        annotations: settings.annotations_fingerprint.clone(),
+        annotations_path: display(&settings.annotations_path),
+        rules_path: settings.rules_path.as_deref().map(display),
+        ..Manifest::default()
+    };
+    for (path, (shown, stat)) in files.iter().zip(&stats) {
+        let mut sink = |line: Line, report: &mut Report, format: Format| -> Result<()> {
+            match line {
+                Line::Record(record) => {
+                    let (entry, replaces) = merger.add(*record, format.name());
+                    writer.put(&entry, replaces)?;
+                }
+                Line::Warning(warning) => {
+                    report.losses += 1;
+                    report.warnings.push(warning);
+                }
+                Line::Notice(warning) => report.warnings.push(warning),
             }
             Ok(())
         };
-        if read_file(path, options.format, &mut report, &mut sink)? {
+        if let Some(state) = reusable(shown, *stat) {
+            let format = Format::from_name(&state.format).unwrap_or(Format::Plain);
+            cache::read(index, &state.cache, |line| sink(line, &mut report, format))?;
+            manifest.files.insert(shown.clone(), state);
             report.files_ingested += 1;
+            continue;
         }
+        let Some((len, modified)) = *stat else {
+            report.skip(path, "cannot read its size and time", true);
+            continue;
+        };
+        let key = format!(
+            "{}.jsonl",
+            cache::fingerprint(&[
+                shown.as_bytes(),
+                &len.to_le_bytes(),
+                &modified.to_le_bytes(),
+                settings.fingerprint.as_bytes(),
+            ])
+        );
+        let mut cached = cache::Writer::create(index, &key)?;
+        let read = read_file(
+            path,
+            options.format,
+            &mut report,
+            &mut |line, report, format| {
+                cached.push(&line)?;
+                sink(line, report, format)
+            },
+        )?;
+        if let Some(format) = read {
+            cached.finish()?;
+            manifest.files.insert(
+                shown.clone(),
+                FileState {
+                    len,
+                    modified,
+                    format: format.name().to_string(),
+                    cache: key,
+                },
+            );
+            report.files_ingested += 1;
+            report.files_read += 1;
+        }
+    }
+    for id in merger.unmatched_annotations() {
+        report.warnings.push(Warning {
+            path: display(&settings.annotations_path),
+            line: 0,
+            message: format!("{id} matches no record in this corpus; its annotation is kept"),
+        });
     }
     report.records = Counts {
         passage: merger.count(Kind::Passage),
@@ -131,14 +327,30 @@ pub fn run(options: &Options) -> Result<Report> {
         passage: merger.occurrences(Kind::Passage),
         quote: merger.occurrences(Kind::Quote),
     };
+    manifest.summary = Summary {
+        records: report.records.pair(),
+        occurrences: report.occurrences.pair(),
+        warnings: report.warnings.clone(),
+        losses: report.losses - walk_losses,
+    };
+    let name = cache::save_manifest(index, &manifest)?;
     let payload = Payload {
         florilegium: crate::schema::SCHEMA_VERSION,
         paths: options.paths.iter().map(|p| display(p)).collect(),
+        manifest: Some(name.clone()),
     };
     writer
         .commit(&payload)
-        .with_context(|| format!("cannot write the index at {}", options.index.display()))?;
+        .with_context(|| format!("cannot write the index at {}", index.display()))?;
+    cache::collect_garbage(index, &name, &manifest);
     Ok(report)
+}
+
+/// The manifest of the index's last commit, if it has one this version can use.
+fn previous_manifest(index: &Path) -> Option<Manifest> {
+    let store = Store::open(index).ok()?;
+    let name = store.payload().manifest.clone()?;
+    cache::load_manifest(index, &name)
 }
 
 /// Collects the files under `path` in sorted order. Hidden entries, README-like files and
@@ -169,6 +381,10 @@ fn walk(
             .map(|n| n.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         let stem = name.split('.').next().unwrap_or_default();
+        if name == config::FILE_NAME || name == crate::annotations::FILE_NAME {
+            report.skip(path, "corpus configuration (rules or annotations)", false);
+            return;
+        }
         if !named && NOT_CORPUS.contains(&stem) {
             report.skip(path, "describes the corpus (name it to ingest it)", false);
             return;
@@ -216,21 +432,22 @@ fn walk(
     }
 }
 
-/// Reads one file and hands what it parses to `sink`, in pieces for a large file whose format
-/// allows it. Returns false when the file was skipped (and reported).
+/// Reads one file and hands what it parses to `sink`, line by line of the cache, in pieces for
+/// a large file whose format allows it. Returns the format read, or `None` when the file was
+/// skipped (and reported).
 fn read_file(
     path: &Path,
     format: Option<Format>,
     report: &mut Report,
-    sink: &mut impl FnMut(source::Parsed, &mut Report) -> Result<()>,
-) -> Result<bool> {
+    sink: &mut impl FnMut(Line, &mut Report, Format) -> Result<()>,
+) -> Result<Option<Format>> {
     let shown = display(path);
     let opened = File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
     let (len, file) = match opened {
         Ok(opened) => opened,
         Err(err) => {
             report.skip(path, format!("cannot read: {err}"), true);
-            return Ok(false);
+            return Ok(None);
         }
     };
     let mut reader = BufReader::with_capacity(64 * 1024, file);
@@ -238,16 +455,16 @@ fn read_file(
         Ok(head) => head[..head.len().min(HEAD)].to_vec(),
         Err(err) => {
             report.skip(path, format!("cannot read: {err}"), true);
-            return Ok(false);
+            return Ok(None);
         }
     };
     if head.iter().all(|b| b.is_ascii_whitespace()) && len <= head.len() as u64 {
         report.skip(path, "empty file", false);
-        return Ok(false);
+        return Ok(None);
     }
     if head.contains(&0) {
         report.skip(path, "binary file (a NUL byte in its first 8 KiB)", false);
-        return Ok(false);
+        return Ok(None);
     }
     let format = match format {
         Some(format) => format,
@@ -267,23 +484,29 @@ fn read_file(
             Ok(None) => break,
             Err(err) => {
                 report.skip(path, format!("cannot read: {err}"), true);
-                return Ok(false);
+                return Ok(None);
             }
         };
         if let Some(warning) = piece.encoding_warning {
-            report.warnings.push(warning);
+            sink(Line::Notice(warning), report, format)?;
         }
         let input = Input {
             path: &shown,
             text: &piece.text,
             first_line: piece.first_line,
         };
-        sink(source::parse(format, &input), report)?;
+        let parsed = source::parse(format, &input);
+        for warning in parsed.warnings {
+            sink(Line::Warning(warning), report, format)?;
+        }
+        for record in parsed.records {
+            sink(Line::Record(Box::new(record)), report, format)?;
+        }
         if whole {
             break;
         }
     }
-    Ok(true)
+    Ok(Some(format))
 }
 
 /// Where a large file of a format may be cut: after a line for which this returns true.

@@ -2,8 +2,11 @@
 //! 0 done, 1 no results or something skipped, 2 error. A closed pipe is not an error.
 
 mod annotate;
+mod annotations;
+mod cache;
 mod cli;
 mod cmd;
+mod config;
 mod ingest;
 mod model;
 mod output;
@@ -30,6 +33,8 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(&global, args),
         Command::Quotes(args) => cmd::quotes::run(&global, args),
         Command::Show(args) => cmd::show::run(&global, args),
+        Command::Facets(args) => cmd::facets::run(&global, args),
+        Command::Annotate(args) => cmd::annotate::run(&global, args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -65,7 +65,7 @@ pub struct Attribution {
 }
 
 /// One record as a source file states it, before ids, years and merging.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     /// Passage or quote.
     pub kind: Kind,
@@ -106,8 +106,34 @@ pub struct Entry {
     pub author: Option<Attribution>,
     /// Years the text mentions plus the year of its section heading; sorted and unique.
     pub years: Vec<i32>,
-    /// Every place the record occurs.
-    pub sources: Vec<Source>,
+    /// Tag paths such as `/kind/quote` or `/author/William Howard Taft`; sorted and unique.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The user's note on this record, from `annotations.toml`.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Every place the record occurs, with the page it occurs on.
+    pub sources: Vec<Occurrence>,
+}
+
+/// One place a record occurs: where, and on which page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurrence {
+    /// The file, as it was reached from the ingested path, with `/` separators.
+    pub path: String,
+    /// First line of the record.
+    pub line_start: u32,
+    /// Last line of the record; for a quote, its attribution line.
+    pub line_end: u32,
+    /// The page title there, or null.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The page section there, or null.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// The page topic there, or null.
+    #[serde(default)]
+    pub topic: Option<String>,
 }
 
 /// One search result: an entry, its score, and where the query matched its text.
@@ -140,5 +166,25 @@ impl std::fmt::Display for Warning {
         } else {
             write!(f, "{}:{}: {}", self.path, self.line, self.message)
         }
+    }
+}
+
+/// What the user added to one record by hand: kept in `annotations.toml`, applied at every
+/// ingest, so a rebuild never loses it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserAnnotation {
+    /// Tag paths, e.g. `/theme/war`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// A free-text note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl UserAnnotation {
+    /// True when nothing is left to keep.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.note.is_none()
     }
 }

@@ -4,15 +4,16 @@ use std::ops::Bound;
 use std::str::FromStr;
 
 use tantivy::Term;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery,
     TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use thiserror::Error;
 
+use crate::annotate::tags;
 use crate::model::{Hit, Kind};
 use crate::schema::{NAME_TOKENIZER, TEXT_TOKENIZER};
 use crate::store::{Store, StoreError};
@@ -86,6 +87,8 @@ pub struct Filters {
     pub topic: Option<String>,
     /// Years the record mentions, or its author's life.
     pub years: Option<YearRange>,
+    /// Tag paths the record must carry, each itself or a tag under it.
+    pub tags: Vec<String>,
 }
 
 /// What to look for.
@@ -205,6 +208,14 @@ fn build(store: &Store, request: &Request) -> Result<Box<dyn Query>, QueryError>
     for keyword in &request.filters.keywords {
         filters.push(term(f.keyword, &keyword.trim().to_lowercase()));
     }
+    for tag in &request.filters.tags {
+        // A facet term matches the tag and every tag under it.
+        let facet = facet(tag)?;
+        filters.push(Box::new(TermQuery::new(
+            Term::from_facet(f.tag, &facet),
+            IndexRecordOption::Basic,
+        )));
+    }
     if let Some(range) = request.filters.years {
         let bound = |year: Option<i32>| match year {
             Some(y) => Bound::Included(Term::from_field_i64(f.era, i64::from(y))),
@@ -223,6 +234,78 @@ fn build(store: &Store, request: &Request) -> Result<Box<dyn Query>, QueryError>
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// A tag path as the user writes it (`event/battle`, `/theme/war`), as a facet.
+fn facet(tag: &str) -> Result<Facet, QueryError> {
+    let path = tags::normalize(tag).map_err(|e| QueryError::Invalid(format!("--tag {e}")))?;
+    Facet::from_text(&path)
+        .map_err(|_| QueryError::Invalid(format!("--tag {tag:?} is not a tag path")))
+}
+
+/// One line of `flor facets`: a tag path and how many matching records carry it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FacetCount {
+    /// The whole path, e.g. `/author/William Howard Taft`.
+    pub tag: String,
+    /// Its last segment, e.g. `William Howard Taft`.
+    pub value: String,
+    /// Matching records that carry it.
+    pub count: u64,
+}
+
+/// Counts the tags directly under `parent` (`/author`, or `/` for every group) among the
+/// records a request matches; for the root, counts every tag one level further down too.
+/// Sorted by count, then path.
+pub fn facets(
+    store: &Store,
+    request: &Request,
+    parent: &str,
+) -> Result<Vec<FacetCount>, QueryError> {
+    let query = build(store, request)?;
+    let searcher = store.searcher();
+    let parent = if parent == "/" {
+        Facet::root()
+    } else {
+        facet(parent)?
+    };
+    let count = |parents: &[Facet]| -> Result<Vec<(Facet, u64)>, QueryError> {
+        let mut collector = FacetCollector::for_field("tag");
+        for parent in parents {
+            collector.add_facet(parent.clone());
+        }
+        let counts = searcher
+            .search(&query, &collector)
+            .map_err(|e| store.io(e))?;
+        Ok(parents
+            .iter()
+            .flat_map(|p| {
+                counts
+                    .get(p.clone())
+                    .map(|(f, n)| (f.clone(), n))
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    };
+    let mut found = count(std::slice::from_ref(&parent))?;
+    if parent.is_root() {
+        let groups: Vec<Facet> = found.iter().map(|(f, _)| f.clone()).collect();
+        found = count(&groups)?;
+    }
+    let mut out: Vec<FacetCount> = found
+        .into_iter()
+        .map(|(facet, count)| FacetCount {
+            value: facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            tag: facet.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+    Ok(out)
+}
+
 /// Tantivy query syntax over the searchable fields, words ANDed by default.
 fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> {
     let text = text.trim();
@@ -237,7 +320,7 @@ fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> 
     let f = store.fields();
     let mut parser = QueryParser::for_index(
         store.index(),
-        vec![f.text, f.title, f.section, f.keywords, f.author],
+        vec![f.text, f.title, f.section, f.keywords, f.author, f.note],
     );
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.keywords, 2.0);

@@ -2,8 +2,8 @@
 //! between an `Entry` and a tantivy document.
 
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -16,7 +16,7 @@ use crate::model::Entry;
 
 /// Version of the schema and of the record layout stored in the index. Bump it whenever either
 /// changes: an index of another version is rebuilt, never read wrongly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tokenizer of searchable text: words, lowercased, accents folded, English stems.
 pub const TEXT_TOKENIZER: &str = "flor_text";
@@ -50,6 +50,10 @@ pub struct Fields {
     pub author_name: Field,
     /// Years for `--year`: the years mentioned, plus an author's birth, death or floruit.
     pub era: Field,
+    /// Tag paths as facets: `--tag` and `flor facets`.
+    pub tag: Field,
+    /// The user's note, stemmed.
+    pub note: Field,
     /// The whole entry as JSON: what `show` and search results print.
     pub record: Field,
 }
@@ -77,6 +81,8 @@ pub fn build() -> (Schema, Fields) {
         author: builder.add_text_field("author", text(TEXT_TOKENIZER)),
         author_name: builder.add_text_field("author_name", text(NAME_TOKENIZER)),
         era: builder.add_i64_field("era", INDEXED),
+        tag: builder.add_facet_field("tag", FacetOptions::default()),
+        note: builder.add_text_field("note", text(TEXT_TOKENIZER)),
         record: builder.add_text_field("record", STORED),
     };
     (builder.build(), fields)
@@ -136,6 +142,8 @@ pub fn fields(schema: &Schema) -> Result<Fields, SchemaError> {
         author: get("author")?,
         author_name: get("author_name")?,
         era: get("era")?,
+        tag: get("tag")?,
+        note: get("note")?,
         record: get("record")?,
     })
 }
@@ -169,6 +177,14 @@ pub fn to_doc(entry: &Entry, f: &Fields) -> Result<TantivyDocument, SchemaError>
                 .into_iter()
                 .flatten(),
         );
+    }
+    for tag in &entry.tags {
+        let facet = Facet::from_text(tag)
+            .map_err(|_| SchemaError::BadRecord(format!("{tag:?} is not a tag path")))?;
+        doc.add_facet(f.tag, facet);
+    }
+    if let Some(note) = &entry.note {
+        doc.add_text(f.note, note);
     }
     era.sort_unstable();
     era.dedup();

@@ -15,7 +15,7 @@ use crate::model::Entry;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// Files a fresh checkout keeps in the index directory; they do not make it "not an index".
-const PLACEHOLDERS: &[&str] = &["README.md", ".gitignore"];
+const PLACEHOLDERS: &[&str] = &["README.md", ".gitignore", crate::cache::DIR];
 /// Memory for the index writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
@@ -26,6 +26,9 @@ pub struct Payload {
     pub florilegium: u32,
     /// The corpus paths the index was built from, so it can be rebuilt without asking.
     pub paths: Vec<String>,
+    /// The ingest manifest in the cache directory that matches this commit.
+    #[serde(default)]
+    pub manifest: Option<String>,
 }
 
 /// Why an index could not be opened or written. Each message names the path and the fix.
@@ -98,6 +101,7 @@ pub enum StoreError {
 /// An opened, readable index.
 pub struct Store {
     path: PathBuf,
+    payload: Payload,
     index: Index,
     fields: Fields,
     reader: IndexReader,
@@ -151,7 +155,7 @@ impl Store {
             return Err(StoreError::OtherVersion {
                 path,
                 found: payload.florilegium,
-                paths: payload.paths,
+                paths: payload.paths.clone(),
             });
         }
         let fields = schema::fields(&index.schema()).map_err(|e| StoreError::Damaged {
@@ -166,10 +170,16 @@ impl Store {
             .map_err(|e| damaged(&path, e))?;
         Ok(Store {
             path: dir.to_path_buf(),
+            payload,
             index,
             fields,
             reader,
         })
+    }
+
+    /// What the last commit recorded.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
     }
 
     /// The tantivy index, for the query module.
@@ -262,6 +272,17 @@ impl Writer {
     /// of another schema version is removed first. Fails with `Busy` when another process
     /// writes it.
     pub fn rewrite(dir: &Path) -> Result<Writer, StoreError> {
+        let writer = Writer::open(dir)?;
+        writer
+            .writer
+            .delete_all_documents()
+            .map_err(|e| io(&writer.path, e))?;
+        Ok(writer)
+    }
+
+    /// Opens the index at `dir` to change some entries; like `rewrite`, it fails with `Busy`
+    /// when another process writes it.
+    pub fn open(dir: &Path) -> Result<Writer, StoreError> {
         let path = show(dir);
         let index = open_for_writing(dir)?;
         schema::register_tokenizers(&index);
@@ -275,7 +296,6 @@ impl Writer {
             }
             other => io(&path, other),
         })?;
-        writer.delete_all_documents().map_err(|e| io(&path, e))?;
         Ok(Writer {
             path,
             fields,
@@ -298,6 +318,12 @@ impl Writer {
             .add_document(doc)
             .map_err(|e| io(&self.path, e))?;
         Ok(())
+    }
+
+    /// Removes the entry with this id.
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
     }
 
     /// Makes everything put so far the index's new state, recording `payload` with it.

@@ -2,16 +2,16 @@
 //! one entry per distinct passage or quotation, however many places it occurs in.
 
 pub mod attribution;
-// Used by the /name/ tags that the annotations work adds; until then only its tests call it.
-#[allow(dead_code)]
 pub mod names;
+pub mod tags;
 pub mod years;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use regex::Regex;
 
-use crate::model::{Entry, Kind, Record, Source};
+use crate::model::{Entry, Kind, Occurrence, Record, UserAnnotation};
+use tags::Rule;
 
 /// Compiles a pattern that is a constant of this crate; a failure is a bug the unit tests catch.
 pub(crate) fn must(pattern: &str) -> Regex {
@@ -56,6 +56,17 @@ pub fn id(kind: Kind, text: &str, author: Option<&str>) -> String {
     format!("{}-{:016x}", kind.id_prefix(), hash.finish())
 }
 
+/// The 64-bit FNV-1a hash of some byte strings, each followed by a 0 byte: the fingerprint of
+/// ingest settings and cache files.
+pub fn hash(parts: &[&[u8]]) -> u64 {
+    let mut hash = Fnv1a::new();
+    for part in parts {
+        hash.write(part);
+        hash.write(&[0]);
+    }
+    hash.finish()
+}
+
 /// 64-bit FNV-1a: tiny, fast, and specified once and for all, so ids never drift.
 struct Fnv1a(u64);
 
@@ -80,68 +91,95 @@ impl Fnv1a {
 #[derive(Debug)]
 struct Seen {
     kind: Kind,
-    title: Option<String>,
-    section: Option<String>,
-    topic: Option<String>,
     keywords: Vec<String>,
-    sources: Vec<Source>,
+    formats: Vec<&'static str>,
+    sources: Vec<Occurrence>,
 }
 
 /// Turns a stream of records into entries, one per id. The first occurrence gives the page
-/// fields; each later one adds its source and keywords, and the merged entry replaces the
-/// earlier one. Only the ids, page fields, keywords and sources are kept, not the texts.
+/// fields; each later one adds its place and keywords, and the merged entry replaces the
+/// earlier one. Tags are derived from the merged entry, the formats it was read from, the
+/// user's rules and the user's annotations. Only ids, keywords and places are kept, not texts.
 #[derive(Debug, Default)]
 pub struct Merger {
     seen: HashMap<String, Seen>,
+    rules: Vec<Rule>,
+    annotations: BTreeMap<String, UserAnnotation>,
 }
 
 impl Merger {
-    /// A merger that has met nothing.
-    pub fn new() -> Merger {
-        Merger::default()
+    /// A merger that applies these rules and user annotations.
+    pub fn new(rules: Vec<Rule>, annotations: BTreeMap<String, UserAnnotation>) -> Merger {
+        Merger {
+            seen: HashMap::new(),
+            rules,
+            annotations,
+        }
     }
 
-    /// Annotates a record. Returns its entry, and true when that entry replaces one returned
-    /// before (the same passage or quotation met again).
-    pub fn add(&mut self, record: Record) -> (Entry, bool) {
+    /// Annotates a record read in `format`. Returns its entry, and true when that entry
+    /// replaces one returned before (the same passage or quotation met again).
+    pub fn add(&mut self, record: Record, format: &'static str) -> (Entry, bool) {
         let id = id(
             record.kind,
             &record.text,
             record.author.as_ref().map(|a| a.name.as_str()),
         );
-        match self.seen.get_mut(&id) {
+        let occurrence = Occurrence {
+            path: record.source.path.clone(),
+            line_start: record.source.line_start,
+            line_end: record.source.line_end,
+            title: record.title.clone(),
+            section: record.section.clone(),
+            topic: record.topic.clone(),
+        };
+        let (mut entry, replaces) = match self.seen.get_mut(&id) {
             Some(seen) => {
-                seen.sources.push(record.source.clone());
+                seen.sources.push(occurrence);
                 seen.keywords.extend(record.keywords.iter().cloned());
                 seen.keywords.sort();
                 seen.keywords.dedup();
+                if !seen.formats.contains(&format) {
+                    seen.formats.push(format);
+                }
+                // The first place gives the page fields, so a merged entry reads as its first page.
+                let first = &seen.sources[0];
                 let merged = Record {
-                    title: seen.title.clone(),
-                    section: seen.section.clone(),
-                    topic: seen.topic.clone(),
+                    title: first.title.clone(),
+                    section: first.section.clone(),
+                    topic: first.topic.clone(),
                     keywords: seen.keywords.clone(),
                     ..record
                 };
-                let mut entry = entry_from(id, merged);
+                let mut entry = entry_from(id.clone(), merged);
                 entry.sources = seen.sources.clone();
                 (entry, true)
             }
             None => {
-                let entry = entry_from(id.clone(), record);
+                let mut entry = entry_from(id.clone(), record);
+                entry.sources = vec![occurrence];
                 self.seen.insert(
-                    id,
+                    id.clone(),
                     Seen {
                         kind: entry.kind,
-                        title: entry.title.clone(),
-                        section: entry.section.clone(),
-                        topic: entry.topic.clone(),
                         keywords: entry.keywords.clone(),
+                        formats: vec![format],
                         sources: entry.sources.clone(),
                     },
                 );
                 (entry, false)
             }
+        };
+        let formats = self
+            .seen
+            .get(&id)
+            .map(|s| s.formats.as_slice())
+            .unwrap_or_default();
+        entry.tags = tags::derive(&entry, formats, &self.rules);
+        if let Some(user) = self.annotations.get(&id) {
+            apply(&mut entry, user);
         }
+        (entry, replaces)
     }
 
     /// Distinct records of a kind met so far.
@@ -157,6 +195,24 @@ impl Merger {
             .map(|s| s.sources.len())
             .sum()
     }
+
+    /// Ids of annotated records that no input produced: their annotations are kept in the
+    /// file, and the ingest says they matched nothing.
+    pub fn unmatched_annotations(&self) -> Vec<String> {
+        self.annotations
+            .keys()
+            .filter(|id| !self.seen.contains_key(*id))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Adds the user's tags and note to an entry.
+pub fn apply(entry: &mut Entry, user: &UserAnnotation) {
+    entry.tags.extend(user.tags.iter().cloned());
+    entry.tags.sort();
+    entry.tags.dedup();
+    entry.note.clone_from(&user.note);
 }
 
 fn entry_from(id: String, record: Record) -> Entry {
@@ -183,22 +239,24 @@ fn entry_from(id: String, record: Record) -> Entry {
         keywords,
         author: record.author,
         years,
-        sources: vec![record.source],
+        tags: Vec::new(),
+        note: None,
+        sources: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Attribution;
+    use crate::model::{Attribution, Source};
 
     /// Merges a whole list, as the ingest does record by record.
     fn annotate(records: Vec<Record>) -> Vec<Entry> {
-        let mut merger = Merger::new();
+        let mut merger = Merger::default();
         let mut entries: Vec<Entry> = Vec::with_capacity(records.len());
         let mut position: HashMap<String, usize> = HashMap::with_capacity(records.len());
         for record in records {
-            let (entry, replaces) = merger.add(record);
+            let (entry, replaces) = merger.add(record, "topic-page");
             match position.get(&entry.id) {
                 Some(&at) if replaces => entries[at] = entry,
                 _ => {
@@ -265,6 +323,71 @@ mod tests {
         assert_eq!(entries[0].keywords, vec!["army", "invasion"]);
         let paths: Vec<&str> = entries[0].sources.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(paths, vec!["a.txt", "b.txt"]);
+        assert!(entries[0].tags.contains(&"/keyword/army".to_string()));
+        assert!(entries[0].tags.contains(&"/keyword/invasion".to_string()));
+        assert!(entries[0].tags.contains(&"/format/topic-page".to_string()));
+    }
+
+    #[test]
+    fn rules_and_user_annotations_add_tags() {
+        let rules = vec![Rule {
+            tag: "/event/battle".to_string(),
+            pattern: must(r"(?i)\bbattle of [A-Z]\w+"),
+            kind: Some(Kind::Passage),
+        }];
+        let mut annotations = BTreeMap::new();
+        let quote_id = id(Kind::Quote, "The Battle of Nahavand.", Some("Taft"));
+        annotations.insert(
+            quote_id.clone(),
+            UserAnnotation {
+                tags: vec!["/theme/war".to_string()],
+                note: Some("check the source".to_string()),
+            },
+        );
+        let mut merger = Merger::new(rules, annotations);
+        let (passage, _) = merger.add(
+            record(
+                Kind::Passage,
+                "After the Battle of Nahavand in 642.",
+                None,
+                "a.txt",
+                "x",
+            ),
+            "plain",
+        );
+        assert!(
+            passage.tags.contains(&"/event/battle".to_string()),
+            "{:?}",
+            passage.tags
+        );
+        assert!(
+            passage.tags.contains(&"/century/7".to_string()),
+            "{:?}",
+            passage.tags
+        );
+        assert!(
+            passage.tags.contains(&"/name/Battle of Nahavand".to_string()),
+            "{:?}",
+            passage.tags
+        );
+        let (quote, _) = merger.add(
+            record(
+                Kind::Quote,
+                "The Battle of Nahavand.",
+                Some("Taft"),
+                "a.txt",
+                "x",
+            ),
+            "plain",
+        );
+        assert_eq!(quote.id, quote_id);
+        assert!(
+            !quote.tags.contains(&"/event/battle".to_string()),
+            "the rule is for passages"
+        );
+        assert!(quote.tags.contains(&"/theme/war".to_string()));
+        assert_eq!(quote.note.as_deref(), Some("check the source"));
+        assert!(merger.unmatched_annotations().is_empty());
     }
 
     #[test]

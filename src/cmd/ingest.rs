@@ -22,6 +22,14 @@ pub struct Args {
     /// Write a JSON report (files ingested and skipped, records, warnings) to FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Tagging rules [default: florilegium.toml in the corpus directory]
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// Read every file again instead of only those changed since the last ingest
+    #[arg(long)]
+    pub rebuild: bool,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
@@ -42,6 +50,8 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         paths,
         index: global.index_dir(),
         format: args.input_format,
+        rules: args.rules.clone(),
+        rebuild: args.rebuild,
     })?;
     print_report(&report);
     if let Some(file) = &args.report {

@@ -1,6 +1,8 @@
 //! Subcommands, one file each with its `Args` and `run`. What several commands need (opening
 //! the index, building it on first use, colour) lives here, so commands never call each other.
 
+pub mod annotate;
+pub mod facets;
 pub mod ingest;
 pub mod quotes;
 pub mod search;
@@ -94,6 +96,8 @@ fn rebuild(paths: &[PathBuf], dir: &Path) -> Result<Store> {
         paths: paths.to_vec(),
         index: dir.to_path_buf(),
         format: None,
+        rules: None,
+        rebuild: true,
     })?;
     print_report(&report);
     Ok(Store::open(dir)?)
@@ -108,10 +112,22 @@ pub fn print_report(report: &Report) {
     for skipped in &report.files_skipped {
         let _ = writeln!(err, "flor: skipped {}: {}", skipped.path, skipped.reason);
     }
+    if report.unchanged {
+        let _ = writeln!(
+            err,
+            "flor: the index is up to date: {} unchanged, {}, {}",
+            counted(report.files_ingested, "file", "files"),
+            counted(report.records.passage, "passage", "passages"),
+            counted(report.records.quote, "quote", "quotes"),
+        );
+        return;
+    }
     let _ = writeln!(
         err,
-        "flor: ingested {}: {}, {}, {}, {} skipped",
+        "flor: ingested {} ({} read, {} unchanged): {}, {}, {}, {} skipped",
         counted(report.files_ingested, "file", "files"),
+        report.files_read,
+        report.files_ingested - report.files_read,
         counted(report.records.passage, "passage", "passages"),
         counted(report.records.quote, "quote", "quotes"),
         counted(report.warnings.len(), "warning", "warnings"),

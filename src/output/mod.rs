@@ -7,6 +7,7 @@ mod text;
 use std::io::{self, Write};
 
 use crate::model::{Entry, Hit};
+use crate::query::FacetCount;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,31 @@ pub fn entries<W: Write>(
         Format::Text => text::entries(out, entries, color),
         Format::Json => json::array(out, entries),
         Format::Jsonl => json::lines(out, entries),
+    }
+}
+
+/// Prints facet counts: in text, the count and the value (the whole path with `paths`).
+pub fn facets<W: Write>(
+    out: &mut W,
+    counts: &[FacetCount],
+    format: Format,
+    paths: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            let width = counts
+                .iter()
+                .map(|c| c.count.to_string().len())
+                .max()
+                .unwrap_or(1);
+            for count in counts {
+                let label = if paths { &count.tag } else { &count.value };
+                writeln!(out, "{:>width$}  {label}", count.count)?;
+            }
+            Ok(())
+        }
+        Format::Json => json::array(out, counts),
+        Format::Jsonl => json::lines(out, counts),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::year;
-use crate::model::{Attribution, Entry, Hit, Kind, Source};
+use crate::model::{Attribution, Entry, Hit, Kind, Occurrence};
 
 /// Texts longer than this are shown as a window around their first match.
 const WINDOW: usize = 320;
@@ -70,7 +70,7 @@ pub fn hits<W: Write>(out: &mut W, hits: &[Hit], color: bool) -> io::Result<()> 
 const ALSO_SHOWN: usize = 3;
 
 /// `also in corpus/001.txt:30-31` for a record that occurs in more than one place.
-fn also_in(sources: &[Source]) -> String {
+fn also_in(sources: &[Occurrence]) -> String {
     let Some(rest) = sources.get(1..).filter(|rest| !rest.is_empty()) else {
         return String::new();
     };
@@ -117,6 +117,12 @@ pub fn entries<W: Write>(out: &mut W, entries: &[Entry], color: bool) -> io::Res
             let years: Vec<String> = entry.years.iter().map(|y| year(*y)).collect();
             field(out, "years", &years.join(", "))?;
         }
+        if !entry.tags.is_empty() {
+            field(out, "tags", &entry.tags.join(" "))?;
+        }
+        if let Some(note) = &entry.note {
+            field(out, "note", note)?;
+        }
         for source in &entry.sources {
             field(out, "source", &paint(&location(Some(source)), PATH, color))?;
         }
@@ -147,7 +153,7 @@ fn attribution<W: Write>(
 }
 
 /// `path:11` for a one-line record, `path:11-12` for a longer one.
-fn location(source: Option<&Source>) -> String {
+fn location(source: Option<&Occurrence>) -> String {
     match source {
         Some(s) if s.line_end > s.line_start => {
             format!("{}:{}-{}", s.path, s.line_start, s.line_end)

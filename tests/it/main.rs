@@ -1,6 +1,7 @@
 //! Integration tests: the real `flor` binary run in temporary directories, on a copy of the
 //! shipped corpus and on the fixtures in `tests/fixtures/`.
 
+mod annotations;
 mod formats;
 mod spine;
 
@@ -143,6 +144,8 @@ pub struct RecordV1 {
     pub keywords: Vec<String>,
     pub author: Option<AuthorV1>,
     pub years: Vec<i32>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
     pub sources: Vec<SourceV1>,
     pub score: Option<f32>,
     pub highlights: Option<Vec<[usize; 2]>>,
@@ -166,4 +169,7 @@ pub struct SourceV1 {
     pub path: String,
     pub line_start: u32,
     pub line_end: u32,
+    pub title: Option<String>,
+    pub section: Option<String>,
+    pub topic: Option<String>,
 }
