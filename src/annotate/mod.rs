@@ -366,7 +366,9 @@ mod tests {
             passage.tags
         );
         assert!(
-            passage.tags.contains(&"/name/Battle of Nahavand".to_string()),
+            passage
+                .tags
+                .contains(&"/name/Battle of Nahavand".to_string()),
             "{:?}",
             passage.tags
         );

@@ -82,7 +82,7 @@ fn each_format_is_detected_and_read() {
     ws.write("in/picture.png", b"\x89PNG\r\n\x1a\n\x00\x00");
     ws.write("in/empty.txt", "");
     let report = ingest_with_report(&ws, &["in"], 0);
-    assert_eq!(report.files_ingested, 7, "{report:?}");
+    assert_eq!(report.files_ingested, 6, "{report:?}");
     let skipped: HashMap<&str, &str> = report
         .files_skipped
         .iter()
