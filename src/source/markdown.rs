@@ -97,7 +97,13 @@ pub fn parse(input: &Input) -> Parsed {
             while !closed {
                 match lines.next() {
                     Some((_, l)) => closed = l.contains("-->"),
-                    None => break,
+                    None => {
+                        doc.warn(
+                            number,
+                            "an HTML comment that never closes; the rest of the file is hidden in it",
+                        );
+                        break;
+                    }
                 }
             }
         } else if let Some(caps) = ATX_HEADING.captures(line) {
@@ -253,7 +259,7 @@ impl<'a> Document<'_, 'a> {
                 };
                 let text = join(text);
                 if text.is_empty() {
-                    self.warn(start, "an empty blockquote; skipped");
+                    // Only `>` markers: there is nothing to keep.
                     return;
                 }
                 let complete = author.is_some();
@@ -261,7 +267,7 @@ impl<'a> Document<'_, 'a> {
                 self.awaiting_author = (!complete).then_some(at);
             }
             Collecting::Paragraph => {
-                if block.len() <= 2 && dashed(block[0].1) {
+                if block.len() == 1 && dashed(block[0].1) {
                     let author = attribution::parse(&join(&block));
                     let waiting = self.awaiting_author.take();
                     match waiting.and_then(|at| self.parsed.records.get_mut(at)) {

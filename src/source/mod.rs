@@ -244,3 +244,208 @@ mod tests {
         }
     }
 }
+
+/// Accounting: every non-blank line of any input ends up in a record, in a warning, or is the
+/// format's own syntax (a `%` separator, a heading, a CSV header…). Checked on generated input
+/// for every format; no parser may panic.
+#[cfg(test)]
+mod accounting {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Lines each format is generated from: its syntax, near-misses of it, and free text.
+    fn vocabulary(format: Format) -> &'static [&'static str] {
+        match format {
+            Format::TopicPage => &[
+                "Page Title - Part (636)",
+                "Part (636)",
+                "Text of a paragraph in 640.",
+                "Read more about this topic:  Topic",
+                "Famous quotes containing the words war, army and/or peace:",
+                "    Indented quotation text",
+                "\tTabbed quotation text",
+                "    William Howard Taft (1857–1930)",
+                "    — Somebody (c. 544–496 B.C.), Work",
+                "    Bible: New Testament, Matthew 26:52.",
+            ],
+            Format::Fortune => &[
+                "%",
+                "A saying.",
+                "\t\t-- Mark Twain",
+                "\t\t   wrapped attribution",
+                "-- dialogue line",
+                "— Someone (1857–1930)",
+                "  indented verse",
+            ],
+            Format::Plain | Format::Markdown => &[
+                "# Title",
+                "## Part (642)",
+                "Some text.",
+                "- item",
+                "1. numbered",
+                "> quoted",
+                ">",
+                "— Author (1900–1950)",
+                "-- Another",
+                "```",
+                "code();",
+                "---",
+                "===",
+                "<!-- a comment -->",
+                "<!-- open",
+                "*emphasis* and [link](x)",
+            ],
+            Format::Json | Format::Jsonl => &[
+                "{\"text\": \"One.\", \"author\": \"Ann\"}",
+                "{\"quote\": \"Two.\", \"tags\": [\"x\"]}",
+                "{\"author\": \"No text\"}",
+                "{\"text\": broken",
+                "[1, 2]",
+                "\"a string\"",
+            ],
+            Format::Csv => &[
+                "Text, with comma.,Ann,war",
+                "\"Quoted, text.\",Bob,peace",
+                "\"Open quote,Carl,x",
+                "only one field",
+                "a,b,c,d",
+                ",empty text,x",
+                "\"bad\"x,y,z",
+            ],
+        }
+    }
+
+    /// Lines that are the format's syntax rather than content.
+    fn syntax(format: Format, lines: &[(u32, &str)], at: usize) -> bool {
+        let line = lines[at].1;
+        let trimmed = line.trim();
+        let next = lines.get(at + 1).map_or("", |(_, l)| l.trim());
+        let setext =
+            |l: &str| l.len() >= 2 && (l.chars().all(|c| c == '=') || l.chars().all(|c| c == '-'));
+        match format {
+            Format::Fortune => trimmed == "%",
+            Format::TopicPage => {
+                let first = lines.iter().position(|(_, l)| !l.trim().is_empty());
+                let title = first.map_or("", |f| lines[f].1.trim());
+                let heading = title.rsplit(" - ").next().unwrap_or(title);
+                Some(at) == first
+                    || trimmed.starts_with("Read more about this topic:")
+                    || trimmed.starts_with("Famous quotes containing")
+                    || trimmed == heading
+            }
+            Format::Markdown => {
+                trimmed.starts_with('#')
+                    || trimmed == ">"
+                    || setext(trimmed)
+                    || setext(next)
+                    || trimmed.starts_with("```")
+                    || in_comment(lines, at)
+            }
+            Format::Csv => lines.iter().position(|(_, l)| !l.trim().is_empty()) == Some(at),
+            Format::Json => trimmed
+                .chars()
+                .all(|c| matches!(c, '[' | ']' | ',' | '{' | '}')),
+            Format::Plain | Format::Jsonl => false,
+        }
+    }
+
+    /// True when a Markdown line is inside an HTML comment (outside code fences): hidden by
+    /// its author, not lost.
+    fn in_comment(lines: &[(u32, &str)], at: usize) -> bool {
+        let (mut fenced, mut comment) = (false, false);
+        for (i, (_, line)) in lines.iter().enumerate().take(at + 1) {
+            let trimmed = line.trim();
+            if comment {
+                if i == at {
+                    return true;
+                }
+                comment = !trimmed.contains("-->");
+            } else if trimmed.starts_with("```") {
+                fenced = !fenced;
+            } else if !fenced && trimmed.starts_with("<!--") {
+                if i == at {
+                    return true;
+                }
+                comment = !trimmed.contains("-->");
+            }
+        }
+        false
+    }
+
+    fn check(format: Format, picks: &[usize]) -> Result<(), TestCaseError> {
+        let words = vocabulary(format);
+        let mut text = String::new();
+        if format == Format::Csv {
+            text.push_str("quote,author,category\n");
+        }
+        if format == Format::Markdown {
+            // Front matter is only read at the very top; start with text to keep it out.
+            text.push_str("Intro.\n\n");
+        }
+        if format == Format::Json {
+            text.push_str("[\n");
+        }
+        for (n, pick) in picks.iter().enumerate() {
+            match pick % (words.len() + 1) {
+                0 => text.push('\n'),
+                i => {
+                    if format == Format::Json && n > 0 {
+                        text.push_str(",\n");
+                    }
+                    text.push_str(words[i - 1]);
+                    text.push('\n');
+                }
+            }
+        }
+        if format == Format::Json {
+            text.push_str("]\n");
+        }
+        let input = Input::new("gen", &text);
+        let parsed = parse(format, &input);
+        let lines: Vec<(u32, &str)> = input.lines().collect();
+        for (at, (number, line)) in lines.iter().enumerate() {
+            if line.trim().is_empty() || syntax(format, &lines, at) {
+                continue;
+            }
+            let in_record = parsed
+                .records
+                .iter()
+                .any(|r| r.source.line_start <= *number && *number <= r.source.line_end);
+            let in_warning = parsed
+                .warnings
+                .iter()
+                .any(|w| w.line == *number || w.line == 0);
+            // A JSON file that does not parse is one warning for the whole file.
+            let whole_file =
+                format == Format::Json && parsed.records.is_empty() && !parsed.warnings.is_empty();
+            prop_assert!(
+                in_record || in_warning || whole_file,
+                "{}: line {number} {line:?} is lost\n{text}\n{:?}\n{:?}",
+                format.name(),
+                parsed
+                    .records
+                    .iter()
+                    .map(|r| (r.source.line_start, r.source.line_end))
+                    .collect::<Vec<_>>(),
+                parsed.warnings
+            );
+        }
+        prop_assert!(parsed.records.iter().all(|r| !r.text.trim().is_empty()));
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn every_line_is_accounted_for(format in 0..FORMATS.len(), picks in prop::collection::vec(0usize..64, 0..40)) {
+            check(FORMATS[format], &picks)?;
+        }
+
+        #[test]
+        fn parsers_never_panic(format in 0..FORMATS.len(), text in "\\PC{0,400}") {
+            let _ = parse(FORMATS[format], &Input::new("gen", &text));
+        }
+    }
+}

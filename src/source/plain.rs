@@ -76,9 +76,9 @@ fn paragraphs<'a>(input: &Input<'a>) -> Vec<Vec<(u32, &'a str)>> {
     all
 }
 
-/// A paragraph that is only an attribution: one or two lines, the first opening with a dash.
+/// A paragraph that is only an attribution: one line opening with a dash.
 fn is_attribution(paragraph: &[(u32, &str)]) -> bool {
-    paragraph.len() <= 2 && dashed(paragraph[0].1)
+    paragraph.len() == 1 && dashed(paragraph[0].1)
 }
 
 fn dashed(line: &str) -> bool {

@@ -49,6 +49,18 @@ pub fn parse(input: &Input) -> Parsed {
         in_quotes: false,
         parsed: &mut parsed,
     };
+    let mut blocks = blocks.peekable();
+    // The heading, a block of its own, repeats the section (or, on a page without one, the
+    // title). Lines under the title line in its own block are never a heading.
+    if first.lines.len() == 1 {
+        if let Some(next) = blocks.peek() {
+            let heading = next.first().1.trim();
+            let repeats = page.section.as_deref().or(page.title.as_deref()) == Some(heading);
+            if next.lines.len() == 1 && repeats {
+                blocks.next();
+            }
+        }
+    }
     let mut rest: Vec<Block> = Vec::new();
     if first.lines.len() > 1 {
         rest.push(Block {
@@ -56,15 +68,6 @@ pub fn parse(input: &Input) -> Parsed {
         });
     }
     rest.extend(blocks);
-    let mut rest = rest.into_iter().peekable();
-    // The heading repeats the section (or, on a page without one, the title).
-    if let Some(next) = rest.peek() {
-        let heading = next.first().1.trim();
-        let repeats = page.section.as_deref().or(page.title.as_deref()) == Some(heading);
-        if next.lines.len() == 1 && repeats {
-            rest.next();
-        }
-    }
     for block in rest {
         page.block(block);
     }
