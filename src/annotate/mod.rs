@@ -44,7 +44,13 @@ pub fn normalize(text: &str) -> String {
 /// The stable id of a record: `p-` or `q-` and 16 hex digits of a 64-bit FNV-1a hash of the
 /// normalized text (and, for a quote, the normalized author name). The same content gives the
 /// same id on every machine and in every run.
+#[cfg(test)]
 pub fn id(kind: Kind, text: &str, author: Option<&str>) -> String {
+    format_id(kind, id_hash(kind, text, author))
+}
+
+/// The hash behind an id.
+fn id_hash(kind: Kind, text: &str, author: Option<&str>) -> u64 {
     let mut hash = Fnv1a::new();
     hash.write(kind.as_str().as_bytes());
     hash.write(&[0]);
@@ -53,7 +59,11 @@ pub fn id(kind: Kind, text: &str, author: Option<&str>) -> String {
         hash.write(&[0]);
         hash.write(normalize(author.unwrap_or("")).as_bytes());
     }
-    format!("{}-{:016x}", kind.id_prefix(), hash.finish())
+    hash.finish()
+}
+
+fn format_id(kind: Kind, hash: u64) -> String {
+    format!("{}-{:016x}", kind.id_prefix(), hash)
 }
 
 /// The 64-bit FNV-1a hash of some byte strings, each followed by a 0 byte: the fingerprint of
@@ -87,13 +97,54 @@ impl Fnv1a {
     }
 }
 
-/// What a merger remembers of each record it has met, to merge later occurrences into it.
+/// Strings a merger meets again and again (paths, titles, sections, topics, keywords), each
+/// kept once; 0 stands for none.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else {
+            return 0;
+        };
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        self.strings.push(text.to_string());
+        let id = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> Option<String> {
+        let at = usize::try_from(id).ok()?.checked_sub(1)?;
+        self.strings.get(at).cloned()
+    }
+}
+
+/// One place a record occurs, with its strings interned.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    path: u32,
+    line_start: u32,
+    line_end: u32,
+    title: u32,
+    section: u32,
+    topic: u32,
+}
+
+/// What a merger remembers of each record it has met, to merge later occurrences into it:
+/// a few dozen bytes per record, so that millions of records fit.
 #[derive(Debug)]
 struct Seen {
     kind: Kind,
-    keywords: Vec<String>,
-    formats: Vec<&'static str>,
-    sources: Vec<Occurrence>,
+    /// Bit `i` set: read in `FORMATS[i]`.
+    formats: u8,
+    keywords: Vec<u32>,
+    places: Vec<Place>,
 }
 
 /// Turns a stream of records into entries, one per id. The first occurrence gives the page
@@ -102,7 +153,8 @@ struct Seen {
 /// user's rules and the user's annotations. Only ids, keywords and places are kept, not texts.
 #[derive(Debug, Default)]
 pub struct Merger {
-    seen: HashMap<String, Seen>,
+    seen: HashMap<(Kind, u64), Seen>,
+    strings: Interner,
     rules: Vec<Rule>,
     annotations: BTreeMap<String, UserAnnotation>,
 }
@@ -111,72 +163,87 @@ impl Merger {
     /// A merger that applies these rules and user annotations.
     pub fn new(rules: Vec<Rule>, annotations: BTreeMap<String, UserAnnotation>) -> Merger {
         Merger {
-            seen: HashMap::new(),
             rules,
             annotations,
+            ..Merger::default()
         }
     }
 
     /// Annotates a record read in `format`. Returns its entry, and true when that entry
     /// replaces one returned before (the same passage or quotation met again).
     pub fn add(&mut self, record: Record, format: &'static str) -> (Entry, bool) {
-        let id = id(
+        let hash = id_hash(
             record.kind,
             &record.text,
             record.author.as_ref().map(|a| a.name.as_str()),
         );
-        let occurrence = Occurrence {
-            path: record.source.path.clone(),
+        let id = format_id(record.kind, hash);
+        let place = Place {
+            path: self.strings.intern(Some(&record.source.path)),
             line_start: record.source.line_start,
             line_end: record.source.line_end,
-            title: record.title.clone(),
-            section: record.section.clone(),
-            topic: record.topic.clone(),
+            title: self.strings.intern(record.title.as_deref()),
+            section: self.strings.intern(record.section.as_deref()),
+            topic: self.strings.intern(record.topic.as_deref()),
         };
-        let (mut entry, replaces) = match self.seen.get_mut(&id) {
-            Some(seen) => {
-                seen.sources.push(occurrence);
-                seen.keywords.extend(record.keywords.iter().cloned());
-                seen.keywords.sort();
-                seen.keywords.dedup();
-                if !seen.formats.contains(&format) {
-                    seen.formats.push(format);
-                }
-                // The first place gives the page fields, so a merged entry reads as its first page.
-                let first = &seen.sources[0];
-                let merged = Record {
-                    title: first.title.clone(),
-                    section: first.section.clone(),
-                    topic: first.topic.clone(),
-                    keywords: seen.keywords.clone(),
-                    ..record
-                };
-                let mut entry = entry_from(id.clone(), merged);
-                entry.sources = seen.sources.clone();
-                (entry, true)
+        let format_bit = crate::source::FORMATS
+            .iter()
+            .position(|f| f.name() == format)
+            .map_or(0, |at| 1u8 << at);
+        let keywords: Vec<u32> = record
+            .keywords
+            .iter()
+            .map(|k| self.strings.intern(Some(k)))
+            .collect();
+        let replaces = self.seen.contains_key(&(record.kind, hash));
+        let seen = self.seen.entry((record.kind, hash)).or_insert(Seen {
+            kind: record.kind,
+            formats: 0,
+            keywords: Vec::new(),
+            places: Vec::new(),
+        });
+        seen.formats |= format_bit;
+        seen.places.push(place);
+        for keyword in keywords {
+            if !seen.keywords.contains(&keyword) {
+                seen.keywords.push(keyword);
             }
-            None => {
-                let mut entry = entry_from(id.clone(), record);
-                entry.sources = vec![occurrence];
-                self.seen.insert(
-                    id.clone(),
-                    Seen {
-                        kind: entry.kind,
-                        keywords: entry.keywords.clone(),
-                        formats: vec![format],
-                        sources: entry.sources.clone(),
-                    },
-                );
-                (entry, false)
-            }
+        }
+        // The first place gives the page fields, so a merged entry reads as its first page.
+        let first = seen.places[0];
+        let strings = &self.strings;
+        let merged = Record {
+            title: strings.get(first.title),
+            section: strings.get(first.section),
+            topic: strings.get(first.topic),
+            keywords: seen
+                .keywords
+                .iter()
+                .filter_map(|k| strings.get(*k))
+                .collect(),
+            ..record
         };
-        let formats = self
-            .seen
-            .get(&id)
-            .map(|s| s.formats.as_slice())
-            .unwrap_or_default();
-        entry.tags = tags::derive(&entry, formats, &self.rules);
-        if let Some(user) = self.annotations.get(&id) {
+        let mut entry = entry_from(id, merged);
+        entry.sources = seen
+            .places
+            .iter()
+            .map(|p| Occurrence {
+                path: strings.get(p.path).unwrap_or_default(),
+                line_start: p.line_start,
+                line_end: p.line_end,
+                title: strings.get(p.title),
+                section: strings.get(p.section),
+                topic: strings.get(p.topic),
+            })
+            .collect();
+        let formats: Vec<&str> = crate::source::FORMATS
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| seen.formats & (1u8 << at) != 0)
+            .map(|(_, f)| f.name())
+            .collect();
+        entry.tags = tags::derive(&entry, &formats, &self.rules);
+        if let Some(user) = self.annotations.get(&entry.id) {
             apply(&mut entry, user);
         }
         (entry, replaces)
@@ -192,7 +259,7 @@ impl Merger {
         self.seen
             .values()
             .filter(|s| s.kind == kind)
-            .map(|s| s.sources.len())
+            .map(|s| s.places.len())
             .sum()
     }
 
@@ -201,7 +268,16 @@ impl Merger {
     pub fn unmatched_annotations(&self) -> Vec<String> {
         self.annotations
             .keys()
-            .filter(|id| !self.seen.contains_key(*id))
+            .filter(|id| {
+                let kind = match id.split_once('-').map(|(prefix, _)| prefix) {
+                    Some("p") => Kind::Passage,
+                    _ => Kind::Quote,
+                };
+                let hash = id
+                    .get(2..)
+                    .and_then(|hex| u64::from_str_radix(hex, 16).ok());
+                hash.is_none_or(|hash| !self.seen.contains_key(&(kind, hash)))
+            })
             .cloned()
             .collect()
     }
