@@ -4,8 +4,8 @@
 
 /// Lowercase words that join two capitalised parts of one name.
 const PARTICLES: &[&str] = &[
-    "ibn", "bin", "bint", "al", "el", "ad", "as", "ar", "de", "da", "di", "du", "del", "della",
-    "von", "van", "der", "den", "la", "le", "of", "the", "y",
+    "ibn", "bin", "bint", "al", "el", "de", "da", "di", "du", "del", "della", "von", "van", "der",
+    "den", "la", "le", "of", "the", "y",
 ];
 
 /// Words after which `of` (or `of the`) continues a name: "Battle of the Bridge", "Gulf of
@@ -337,6 +337,12 @@ const COMMON: &[&str] = &[
     "behold",
     "blessed",
     "truly",
+    "real",
+    "right",
+    "put",
+    "power",
+    "think",
+    "reinforcements",
 ];
 
 /// Months and weekdays: capitalised, but dates rather than names.
@@ -360,6 +366,11 @@ const CALENDAR: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+    "day",
+    "night",
+    "hour",
+    "morning",
+    "evening",
 ];
 
 /// Peoples and their adjectives: capitalised, but neither a person nor a place.
@@ -427,6 +438,9 @@ const DEMONYMS: &[&str] = &[
     "medes",
     "bedouin",
     "bedouins",
+    "mesopotamian",
+    "avar",
+    "avars",
     "islam",
     "eastern",
     "western",
@@ -484,7 +498,7 @@ pub fn find(text: &str) -> Vec<String> {
         let mut j = i;
         while !words[j].breaks_after && j + 1 < words.len() {
             let next = &words[j + 1];
-            if is_capitalised(next.text) && !next.starts_sentence {
+            if is_capitalised(next.text) && !next.starts_sentence && !is_common(next.text) {
                 end = j + 2;
                 j += 1;
                 continue;
@@ -502,6 +516,8 @@ pub fn find(text: &str) -> Vec<String> {
                 && k < words.len()
                 && is_capitalised(words[k].text)
                 && !words[k].starts_sentence
+                && !is_common(words[k].text)
+                && !DEMONYMS.contains(&bare(words[k].text).to_lowercase().as_str())
                 && (words[j + 1].text != "of"
                     || OF_HEADS.contains(&bare(words[j].text).to_lowercase().as_str()));
             if joins {
@@ -527,7 +543,9 @@ fn name_of(run: &[Word]) -> Option<String> {
     let mut run = run;
     while let Some(first) = run.first() {
         let lower = bare(first.text).to_lowercase();
-        let common = first.starts_sentence && COMMON.contains(&lower.as_str());
+        // A common word never opens a name, wherever it stands: "How Sultan", "The pen".
+        let common = COMMON.contains(&lower.as_str())
+            || (first.starts_sentence && run.len() == 1 && is_gerund_or_adverb(&lower));
         if common || TITLES.contains(&lower.as_str()) || is_particle(first.text) {
             run = &run[1..];
             // The word after a dropped one starts the name as if it began the sentence.
@@ -544,7 +562,7 @@ fn name_of(run: &[Word]) -> Option<String> {
         if CALENDAR.contains(&lower.as_str())
             || DEMONYMS.contains(&lower.as_str())
             || GENERIC.contains(&lower.as_str())
-            || (first.starts_sentence && COMMON.contains(&lower.as_str()))
+            || COMMON.contains(&lower.as_str())
             || bare(first.text).chars().count() < 2
         {
             return None;
@@ -552,6 +570,16 @@ fn name_of(run: &[Word]) -> Option<String> {
     }
     let parts: Vec<&str> = run.iter().map(|w| bare(w.text)).collect();
     Some(parts.join(" "))
+}
+
+/// True for a word in the list of common words, in any case.
+fn is_common(word: &str) -> bool {
+    COMMON.contains(&bare(word).to_lowercase().as_str())
+}
+
+/// "Claiming", "Finally": sentence-initial forms that are almost never names.
+fn is_gerund_or_adverb(lower: &str) -> bool {
+    lower.chars().count() > 5 && (lower.ends_with("ing") || lower.ends_with("ly"))
 }
 
 /// Splits text into words, marking sentence starts and breaking punctuation.
@@ -638,6 +666,16 @@ mod tests {
     use super::find;
 
     const REFERENCE: &str = "According to the will of Abu Bakr, Umar was to continue the conquest of Syria and Mesopotamia. On the northeastern borders of the Empire, in Mesopotamia, the situation was deteriorating day by day. During Abu Bakr’s era, Khalid ibn al-Walid had been sent to the Syrian front to command the Islamic armies there. As soon as Khalid had left Mesopotamia with half his army of 9000 soldiers, the Persians decided to take back their lost territory. The Muslim army was forced to leave the conquered areas and concentrate on the border areas. Umar immediately sent reinforcements to aid Misna ibn Haris in Mesopotamia under the command of Abu Ubaid al Saqafi. The Persian forces defeated Abu Ubaid in the Battle of Bridge. However, later Persian forces were defeated by Misnah bin harisah in the Battle of Baiyoub. In 635 Yazdgerd III sought alliance with Emperor Heraclius of the Eastern Roman Empire. Heraclius married his daughter (according to traditions, his grand daughter) to Yazdegerd III, an old Roman tradition to show alliance.";
+
+    #[test]
+    fn common_words_particles_and_peoples_do_not_make_names() {
+        let text = "Claiming to avenge his benefactor, Khosrow opened a war. With Jalula the \
+                    Mesopotamian lowland passed to the Arabs. The Persians as the Muslims saw it. \
+                    Night and Day, How Sultan after Sultan went his way. Beneath the rule of men \
+                    entirely great, The pen is mightier.";
+        let names = find(text);
+        assert_eq!(names, vec!["Khosrow", "Jalula"], "{names:?}");
+    }
 
     #[test]
     fn reference_names() {
