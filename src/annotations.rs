@@ -38,6 +38,9 @@ pub fn save(path: &Path, annotations: &Annotations) -> Result<()> {
         "# Hand annotations by record id, kept by `flor annotate` and applied at every ingest.\n\n",
     );
     text.push_str(&toml::to_string(annotations).context("cannot write the annotations as TOML")?);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     write_atomically(path, text.as_bytes())
 }
 

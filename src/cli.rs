@@ -17,6 +17,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "FLOR_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
 
+    /// Corpus directory: what `flor ingest` reads by default, and where florilegium.toml and
+    /// annotations.toml live [default: corpus/]
+    #[arg(long, global = true, env = "FLOR_CORPUS", value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+
     /// When to colour the output (NO_COLOR is honoured in auto mode)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -32,6 +32,8 @@ const NOT_CORPUS: &[&str] = &["readme", "license", "licence", "copying", "change
 pub struct Options {
     /// Files and directories to read.
     pub paths: Vec<PathBuf>,
+    /// The corpus directory, where `florilegium.toml` and `annotations.toml` live.
+    pub corpus: PathBuf,
     /// The index directory.
     pub index: PathBuf,
     /// A format for every file, instead of detecting each one.
@@ -111,19 +113,6 @@ impl Report {
     }
 }
 
-/// The directory a corpus's `florilegium.toml` and `annotations.toml` live in: the first path
-/// ingested when it is a directory, else the directory of that file.
-pub fn home(paths: &[PathBuf]) -> PathBuf {
-    match paths.first() {
-        Some(first) if first.is_dir() => first.clone(),
-        Some(first) => first
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        None => PathBuf::from("."),
-    }
-}
-
 /// The settings an ingest runs with, read before any file.
 struct Settings {
     rules: Vec<Rule>,
@@ -138,7 +127,7 @@ struct Settings {
 
 impl Settings {
     fn read(options: &Options) -> Result<Settings> {
-        let home = home(&options.paths);
+        let home = &options.corpus;
         let rules_path = options
             .rules
             .clone()

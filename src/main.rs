@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let global = Global {
         index: cli.index.clone(),
+        corpus: cli.corpus.clone(),
         color: cli.color,
     };
     let result = match &cli.command {

@@ -115,6 +115,84 @@ mod tests {
         assert_eq!(century(-544), -6);
     }
 
+    fn entry(kind: Kind, text: &str) -> Entry {
+        Entry {
+            id: "x".to_string(),
+            kind,
+            text: text.to_string(),
+            title: Some("Page".to_string()),
+            section: None,
+            topic: Some("Muslim Conquest Of Persia".to_string()),
+            keywords: vec!["invasion".to_string()],
+            author: None,
+            years: vec![636, 651],
+            tags: Vec::new(),
+            note: None,
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_source_of_tags() {
+        let mut quote = entry(Kind::Quote, "We should have an army.");
+        quote.author = Some(crate::model::Attribution {
+            name: "William Howard Taft".to_string(),
+            born: Some(1857),
+            died: Some(1930),
+            ..Default::default()
+        });
+        let tags = derive(&quote, &["topic-page"], &[]);
+        assert_eq!(
+            tags,
+            vec![
+                "/author/William Howard Taft",
+                "/century/20",
+                "/format/topic-page",
+                "/keyword/invasion",
+                "/kind/quote",
+                "/topic/Muslim Conquest Of Persia",
+            ]
+        );
+        // A passage's centuries come from its years; names from its text; rules by kind.
+        let passage = entry(
+            Kind::Passage,
+            "Umar sent Khalid ibn al-Walid to Mesopotamia.",
+        );
+        let rules = vec![
+            Rule {
+                tag: "/event/campaign".to_string(),
+                pattern: crate::annotate::must("(?i)sent"),
+                kind: Some(Kind::Passage),
+            },
+            Rule {
+                tag: "/never".to_string(),
+                pattern: crate::annotate::must("sent"),
+                kind: Some(Kind::Quote),
+            },
+        ];
+        let tags = derive(&passage, &["plain"], &rules);
+        for tag in [
+            "/century/7",
+            "/event/campaign",
+            "/name/Umar",
+            "/name/Khalid ibn al-Walid",
+            "/name/Mesopotamia",
+            "/format/plain",
+            "/kind/passage",
+        ] {
+            assert!(tags.iter().any(|t| t == tag), "{tag} missing from {tags:?}");
+        }
+        assert!(!tags.iter().any(|t| t == "/never"));
+        // A quote's century is its author's death, or floruit, or birth.
+        quote.author = Some(crate::model::Attribution {
+            name: "Cicero".to_string(),
+            born: Some(-106),
+            died: Some(-43),
+            ..Default::default()
+        });
+        assert!(derive(&quote, &[], &[]).contains(&"/century/-1".to_string()));
+    }
+
     #[test]
     fn paths_escape_slashes() {
         assert_eq!(path(&["author", "AC/DC"]), "/author/AC\\/DC");

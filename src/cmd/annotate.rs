@@ -54,10 +54,11 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         .manifest
         .as_deref()
         .and_then(|name| cache::load_manifest(&dir, name));
-    let file = manifest.as_ref().map_or_else(
-        || PathBuf::from(super::DEFAULT_CORPUS).join(annotations::FILE_NAME),
-        |m| PathBuf::from(&m.annotations_path),
-    );
+    // The file the index was built with, unless --corpus names another.
+    let file = match (&global.corpus, &manifest) {
+        (None, Some(m)) => PathBuf::from(&m.annotations_path),
+        _ => global.corpus_dir().join(annotations::FILE_NAME),
+    };
     let rules = match manifest.as_ref().and_then(|m| m.rules_path.as_deref()) {
         Some(path) => config::rules(path.as_ref())?,
         None => Vec::new(),

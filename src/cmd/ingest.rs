@@ -4,14 +4,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::{DEFAULT_CORPUS, Global, Outcome, print_report};
+use super::{Global, Outcome, print_report};
 use crate::ingest::Options;
 use crate::source::{FORMATS, Format};
 
 /// Arguments of `flor ingest`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files and directories to read [default: corpus/]
+    /// Files and directories to read [default: the corpus directory]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -42,12 +42,13 @@ fn parse_format(name: &str) -> Result<Format, String> {
 /// Ingests the paths and prints a summary; exits 1 when something was lost.
 pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
     let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_CORPUS)]
+        vec![global.corpus_dir()]
     } else {
         args.paths.clone()
     };
     let report = crate::ingest::run(&Options {
         paths,
+        corpus: global.corpus_dir(),
         index: global.index_dir(),
         format: args.input_format,
         rules: args.rules.clone(),

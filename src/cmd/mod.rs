@@ -38,6 +38,8 @@ pub enum Outcome {
 pub struct Global {
     /// `--index` or `FLOR_INDEX`; `None` means the default `index/`.
     pub index: Option<PathBuf>,
+    /// `--corpus` or `FLOR_CORPUS`; `None` means the default `corpus/`.
+    pub corpus: Option<PathBuf>,
     /// `--color`.
     pub color: ColorChoice,
 }
@@ -48,6 +50,13 @@ impl Global {
         self.index
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+
+    /// The corpus directory.
+    pub fn corpus_dir(&self) -> PathBuf {
+        self.corpus
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS))
     }
 
     /// Whether standard output gets colour.
@@ -71,10 +80,14 @@ pub fn open_store(global: &Global) -> Result<Store> {
     match Store::open(&dir) {
         Ok(store) => Ok(store),
         Err(StoreError::Missing { .. })
-            if global.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() =>
+            if global.index.is_none() && global.corpus_dir().is_dir() =>
         {
-            eprintln!("flor: no index in {DEFAULT_INDEX}/ yet; building it from {DEFAULT_CORPUS}/");
-            rebuild(&[PathBuf::from(DEFAULT_CORPUS)], &dir)
+            let corpus = global.corpus_dir();
+            eprintln!(
+                "flor: no index in {DEFAULT_INDEX}/ yet; building it from {}/",
+                corpus.display()
+            );
+            rebuild(&[corpus.clone()], &dir, &corpus)
         }
         Err(StoreError::OtherVersion { found, paths, .. })
             if !paths.is_empty() && paths.iter().all(|p| Path::new(p).exists()) =>
@@ -85,15 +98,16 @@ pub fn open_store(global: &Global) -> Result<Store> {
                 paths.join(", ")
             );
             let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-            rebuild(&paths, &dir)
+            rebuild(&paths, &dir, &global.corpus_dir())
         }
         Err(err) => Err(err.into()),
     }
 }
 
-fn rebuild(paths: &[PathBuf], dir: &Path) -> Result<Store> {
+fn rebuild(paths: &[PathBuf], dir: &Path, corpus: &Path) -> Result<Store> {
     let report = crate::ingest::run(&crate::ingest::Options {
         paths: paths.to_vec(),
+        corpus: corpus.to_path_buf(),
         index: dir.to_path_buf(),
         format: None,
         rules: None,

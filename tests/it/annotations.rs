@@ -268,9 +268,16 @@ fn ingest_reads_only_what_changed_and_ids_stay() {
     assert_eq!((first.files_ingested, first.files_read), (7, 7));
     let before = all(&ws);
 
+    let dump = || {
+        ws.flor(&["search", "*", "--limit", "100000", "--format", "jsonl"])
+            .expect_code(0)
+            .stdout()
+    };
+    let full = dump();
     let again = ingest(&ws, &[]);
     assert!(again.unchanged);
     assert_eq!((again.files_ingested, again.files_read), (7, 0));
+    assert_eq!(dump(), full, "a second ingest changes nothing");
     let ids = |records: &[RecordV1]| -> Vec<String> {
         let mut ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
         ids.sort();
@@ -365,4 +372,49 @@ fn hand_annotations_are_kept_across_rebuilds() {
     );
     ws.flor(&["annotate", TAFT]).expect_code(2);
     ws.flor(&["annotate", TAFT, "--tag", "a//b"]).expect_code(2);
+}
+
+#[test]
+fn an_annotation_whose_record_is_gone_is_reported_and_kept() {
+    let ws = Workspace::with_corpus();
+    ws.flor(&["ingest"]).expect_code(0);
+    let passage = ws
+        .flor(&[
+            "search", "Hormuzan", "--kind", "passage", "--format", "jsonl",
+        ])
+        .expect_code(0)
+        .records()
+        .remove(0);
+    ws.flor(&["annotate", &passage.id, "--note", "Shushtar siege"])
+        .expect_code(0);
+    fs::remove_file(ws.path().join(&passage.sources[0].path)).expect("remove the page");
+    let run = ws.flor(&["ingest"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains(&format!("{} matches no record", passage.id)),
+        "{}",
+        run.stderr()
+    );
+    let file = fs::read_to_string(ws.path().join("corpus/annotations.toml")).expect("the file");
+    assert!(file.contains("Shushtar siege"), "kept: {file}");
+}
+
+#[test]
+fn the_corpus_option_moves_rules_and_annotations() {
+    let ws = Workspace::with_corpus();
+    fs::rename(ws.path().join("corpus"), ws.path().join("pages")).expect("rename");
+    ws.write(
+        "pages/florilegium.toml",
+        "[[rule]]\ntag = \"theme/sword\"\npattern = 'sword'\n",
+    );
+    ws.flor(&["--corpus", "pages", "ingest"]).expect_code(0);
+    let swords = ws
+        .flor(&["search", "*", "--tag", "theme/sword", "--format", "jsonl"])
+        .expect_code(0)
+        .records();
+    assert_eq!(swords.len(), 2, "{swords:?}");
+    ws.flor(&["annotate", TAFT, "--tag", "mine"]).expect_code(0);
+    assert!(ws.path().join("pages/annotations.toml").is_file());
+    assert!(!ws.path().join("corpus").exists());
 }
