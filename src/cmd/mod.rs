@@ -87,7 +87,7 @@ pub fn open_store(global: &Global) -> Result<Store> {
                 "flor: no index in {DEFAULT_INDEX}/ yet; building it from {}/",
                 corpus.display()
             );
-            rebuild(&[corpus.clone()], &dir, &corpus)
+            rebuild(std::slice::from_ref(&corpus), &dir, &corpus)
         }
         Err(StoreError::OtherVersion { found, paths, .. })
             if !paths.is_empty() && paths.iter().all(|p| Path::new(p).exists()) =>
