@@ -46,6 +46,10 @@ pub enum Command {
     Facets(cmd::facets::Args),
     /// Add or remove a record's tags and note (kept in annotations.toml)
     Annotate(cmd::annotate::Args),
+    /// Cite records by id in a style (APA, MLA, Chicago, BibTeX, RIS, CSL-JSON…)
+    Cite(cmd::cite::Args),
+    /// Export every record a query matches (or the whole index) as citations
+    Export(cmd::export::Args),
 }
 
 /// `--color`.
@@ -156,6 +160,10 @@ pub struct ResultArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+
+    /// Print a citation in this style under each hit (see `flor cite --list-styles`)
+    #[arg(long, value_name = "STYLE")]
+    pub cite: Option<crate::cite::Style>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! The corpus configuration, `corpus/florilegium.toml` (or `--rules FILE`): the user's tagging
-//! rules. Other tables in the file (such as `[[source]]` citation metadata) are read by the
-//! parts that use them.
+//! rules (`[[rule]]`) and what citations say of the sources (`[[source]]`).
 
 use std::path::Path;
 
@@ -32,6 +31,16 @@ pub enum ConfigError {
         /// What the TOML parser said, with line and column.
         message: String,
     },
+    /// A `[[source]]` table is unusable: a bad glob or date.
+    #[error("{path}: source {number}: {message}")]
+    Source {
+        /// The file.
+        path: String,
+        /// The 1-based position of the table in the file.
+        number: usize,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A rule is unusable: a bad regex, a bad tag path or an unknown kind.
     #[error("{path}: rule {number} (tag {tag:?}): {message}")]
     Rule {
@@ -56,10 +65,101 @@ struct RuleSpec {
     kind: Option<String>,
 }
 
+/// What citations say of the files a glob matches: `[[source]]` in the configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMeta {
+    /// A glob relative to the corpus directory, e.g. `**/*.txt`.
+    pub paths: String,
+    /// The encyclopedia or site the pages belong to.
+    pub container: Option<String>,
+    /// Its publisher.
+    pub publisher: Option<String>,
+    /// A URL template: `{title}` and `{section}` are replaced by the page's.
+    pub url: Option<String>,
+    /// The date the pages were read, `YYYY-MM-DD`.
+    pub accessed: Option<String>,
+}
+
+/// The `[[source]]` tables of a configuration, matched in file order.
+#[derive(Debug, Default)]
+pub struct Sources {
+    corpus: String,
+    list: Vec<(globset::GlobMatcher, SourceMeta)>,
+}
+
+impl Sources {
+    /// The metadata of the first table whose glob matches a record's path (as records show it,
+    /// which starts with the corpus directory).
+    pub fn find(&self, path: &str) -> Option<&SourceMeta> {
+        let relative = path
+            .strip_prefix(&self.corpus)
+            .map_or(path, |rest| rest.trim_start_matches('/'));
+        self.list
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative))
+            .map(|(_, meta)| meta)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct File {
     #[serde(default)]
     rule: Vec<RuleSpec>,
+    #[serde(default)]
+    source: Vec<SourceMeta>,
+}
+
+/// Reads the `[[source]]` tables of the configuration in `corpus`; none when it has no
+/// configuration file. `corpus` is the directory as record paths show it.
+pub fn sources(corpus: &Path) -> Result<Sources, ConfigError> {
+    let path = corpus.join(FILE_NAME);
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Sources::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: shown,
+                source,
+            });
+        }
+    };
+    parse_sources(&shown, &corpus.to_string_lossy(), &text)
+}
+
+/// Compiles the `[[source]]` tables of a configuration file's text.
+pub fn parse_sources(path: &str, corpus: &str, text: &str) -> Result<Sources, ConfigError> {
+    let file: File = toml::from_str(text).map_err(|err| ConfigError::Syntax {
+        path: path.to_string(),
+        message: err.to_string().trim_end().to_string(),
+    })?;
+    let mut list = Vec::new();
+    for (at, meta) in file.source.into_iter().enumerate() {
+        let fail = |message: String| ConfigError::Source {
+            path: path.to_string(),
+            number: at + 1,
+            message,
+        };
+        let glob = globset::Glob::new(&meta.paths)
+            .map_err(|err| fail(format!("bad paths glob {:?}: {err}", meta.paths)))?
+            .compile_matcher();
+        if let Some(date) = &meta.accessed {
+            let valid = date.len() == 10
+                && date.split('-').map(str::len).eq([4, 2, 2])
+                && date.split('-').all(|part| part.parse::<u32>().is_ok());
+            if !valid {
+                return Err(fail(format!(
+                    "accessed {date:?} is not a date like 2026-11-23"
+                )));
+            }
+        }
+        list.push((glob, meta));
+    }
+    Ok(Sources {
+        corpus: corpus.trim_end_matches('/').to_string(),
+        list,
+    })
 }
 
 /// Reads and compiles the rules in a configuration file.

@@ -4,6 +4,7 @@
 mod annotate;
 mod annotations;
 mod cache;
+mod cite;
 mod cli;
 mod cmd;
 mod config;
@@ -36,6 +37,8 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::show::run(&global, args),
         Command::Facets(args) => cmd::facets::run(&global, args),
         Command::Annotate(args) => cmd::annotate::run(&global, args),
+        Command::Cite(args) => cmd::cite::run(&global, args),
+        Command::Export(args) => cmd::export::run(&global, args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -134,6 +134,10 @@ pub struct Occurrence {
     /// The page topic there, or null.
     #[serde(default)]
     pub topic: Option<String>,
+    /// For a passage, its paragraph number in the file (1 for the first passage), the locator
+    /// of its citations; null for a quote.
+    #[serde(default)]
+    pub paragraph: Option<u32>,
 }
 
 /// One search result: an entry, its score, and where the query matched its text.

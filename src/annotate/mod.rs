@@ -134,6 +134,8 @@ struct Place {
     title: u32,
     section: u32,
     topic: u32,
+    /// The passage's paragraph number in its file; 0 for a quote.
+    paragraph: u32,
 }
 
 /// What a merger remembers of each record it has met, to merge later occurrences into it:
@@ -155,6 +157,8 @@ struct Seen {
 pub struct Merger {
     seen: HashMap<(Kind, u64), Seen>,
     strings: Interner,
+    /// Passages met so far in each file, by interned path: the next paragraph number.
+    paragraphs: HashMap<u32, u32>,
     rules: Vec<Rule>,
     annotations: BTreeMap<String, UserAnnotation>,
 }
@@ -178,14 +182,20 @@ impl Merger {
             record.author.as_ref().map(|a| a.name.as_str()),
         );
         let id = format_id(record.kind, hash);
-        let place = Place {
+        let mut place = Place {
             path: self.strings.intern(Some(&record.source.path)),
             line_start: record.source.line_start,
             line_end: record.source.line_end,
             title: self.strings.intern(record.title.as_deref()),
             section: self.strings.intern(record.section.as_deref()),
             topic: self.strings.intern(record.topic.as_deref()),
+            paragraph: 0,
         };
+        if record.kind == Kind::Passage {
+            let count = self.paragraphs.entry(place.path).or_insert(0);
+            *count += 1;
+            place.paragraph = *count;
+        }
         let format_bit = crate::source::FORMATS
             .iter()
             .position(|f| f.name() == format)
@@ -234,6 +244,7 @@ impl Merger {
                 title: strings.get(p.title),
                 section: strings.get(p.section),
                 topic: strings.get(p.topic),
+                paragraph: (p.paragraph > 0).then_some(p.paragraph),
             })
             .collect();
         let formats: Vec<&str> = crate::source::FORMATS

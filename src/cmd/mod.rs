@@ -2,6 +2,8 @@
 //! the index, building it on first use, colour) lives here, so commands never call each other.
 
 pub mod annotate;
+pub mod cite;
+pub mod export;
 pub mod facets;
 pub mod ingest;
 pub mod quotes;
@@ -159,11 +161,33 @@ pub fn search_and_print(
     global: &Global,
     request: &Request,
     format: output::Format,
+    cite: Option<&crate::cite::Style>,
 ) -> Result<Outcome> {
+    if cite.is_some() && format != output::Format::Text {
+        anyhow::bail!(
+            "--cite prints under text results; for JSON use `flor export QUERY --style STYLE`"
+        );
+    }
     let store = open_store(global)?;
     let results = query::run(&store, request)?;
     let mut out = std::io::stdout().lock();
-    output::hits(&mut out, &results.hits, format, global.color())?;
+    match cite {
+        None => output::hits(&mut out, &results.hits, format, global.color())?,
+        Some(style) => {
+            let sources = crate::config::sources(&global.corpus_dir())?;
+            for (n, hit) in results.hits.iter().enumerate() {
+                if n > 0 {
+                    writeln!(out)?;
+                }
+                output::hits(&mut out, std::slice::from_ref(hit), format, global.color())?;
+                let cited = crate::cite::Cited::new(&hit.entry, &sources);
+                let text = crate::cite::render(&[cited], style)?;
+                for line in text.lines() {
+                    writeln!(out, "    | {line}")?;
+                }
+            }
+        }
+    }
     out.flush()?;
     let shown = request.offset + results.hits.len();
     if format == output::Format::Text && results.total > shown {

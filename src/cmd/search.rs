@@ -27,5 +27,10 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         limit: usize::try_from(args.results.limit).unwrap_or(usize::MAX),
         offset: usize::try_from(args.results.offset).unwrap_or(usize::MAX),
     };
-    search_and_print(global, &request, args.results.format.into())
+    search_and_print(
+        global,
+        &request,
+        args.results.format.into(),
+        args.results.cite.as_ref(),
+    )
 }

@@ -43,6 +43,11 @@ pub fn entries<W: Write>(
     }
 }
 
+/// Prints records as JSON Lines, the record contract.
+pub fn records_jsonl<W: Write>(out: &mut W, entries: &[&Entry]) -> io::Result<()> {
+    json::lines(out, entries)
+}
+
 /// Prints facet counts: in text, the count and the value (the whole path with `paths`).
 pub fn facets<W: Write>(
     out: &mut W,

@@ -172,4 +172,5 @@ pub struct SourceV1 {
     pub title: Option<String>,
     pub section: Option<String>,
     pub topic: Option<String>,
+    pub paragraph: Option<u32>,
 }
