@@ -59,8 +59,14 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         .collect();
     let text = cite::render(&cited, &args.style)?;
     match &args.output {
-        Some(file) => std::fs::write(file, text)
-            .with_context(|| format!("cannot write {}", file.display()))?,
+        Some(file) => {
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::write(file, text)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

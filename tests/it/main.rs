@@ -2,6 +2,7 @@
 //! shipped corpus and on the fixtures in `tests/fixtures/`.
 
 mod annotations;
+mod citations;
 mod formats;
 mod spine;
 
