@@ -1,27 +1,12 @@
 //! `flor`: parse the command line, run one command, and turn its result into an exit code:
 //! 0 done, 1 no results or something skipped, 2 error. A closed pipe is not an error.
 
-mod annotate;
-mod annotations;
-mod cache;
-mod cite;
-mod cli;
-mod cmd;
-mod config;
-mod ingest;
-mod model;
-mod output;
-mod query;
-mod schema;
-mod source;
-mod store;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
-use cmd::{Global, Outcome};
+use florilegium::cli::{Cli, Command};
+use florilegium::cmd::{self, Global, Outcome};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
