@@ -245,8 +245,9 @@ pub fn run(options: &Options) -> Result<Report> {
         let mut sink = |line: Line, report: &mut Report, format: Format| -> Result<()> {
             match line {
                 Line::Record(record) => {
-                    let (entry, replaces) = merger.add(*record, format.name());
-                    writer.put(&entry, replaces)?;
+                    if let Some(entry) = merger.add(*record, format.name()) {
+                        writer.put(&entry, false)?;
+                    }
                 }
                 Line::Warning(warning) => {
                     report.losses += 1;
@@ -300,6 +301,10 @@ pub fn run(options: &Options) -> Result<Report> {
             report.files_ingested += 1;
             report.files_read += 1;
         }
+    }
+    // Records met in several places replace their first entry, once each.
+    for entry in merger.merged() {
+        writer.put(&entry, true)?;
     }
     for id in merger.unmatched_annotations() {
         report.warnings.push(Warning {

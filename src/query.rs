@@ -308,6 +308,7 @@ pub fn facets(
 
 /// Tantivy query syntax over the searchable fields, words ANDed by default.
 fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> {
+    check_text(text)?;
     let text = text.trim();
     if text.is_empty() {
         return Err(QueryError::Invalid(
@@ -328,7 +329,88 @@ fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> 
     parser.set_field_boost(f.title, 1.5);
     parser
         .parse_query(text)
-        .map_err(|e| QueryError::Invalid(format!("cannot read the query {text:?}: {e}")))
+        .map_err(|e| QueryError::Invalid(explain(text, &e.to_string())))
+}
+
+/// Longest query accepted, in bytes: far beyond any typed query, short of a runaway paste.
+pub const MAX_QUERY: usize = 64 * 1024;
+
+/// The character position of a quote or parenthesis that is never closed (or closes nothing),
+/// and what is wrong with it.
+fn unbalanced(text: &str) -> Option<(usize, String)> {
+    let mut quote: Option<usize> = None;
+    let mut open: Vec<usize> = Vec::new();
+    let mut escaped = false;
+    for (at, c) in text.chars().enumerate() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => quote = if quote.is_some() { None } else { Some(at) },
+            '(' if quote.is_none() => open.push(at),
+            ')' if quote.is_none() => {
+                if open.pop().is_none() {
+                    return Some((
+                        at,
+                        "a closing parenthesis without an opening one".to_string(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(at) = quote {
+        return Some((at, "this quote is never closed".to_string()));
+    }
+    open.last()
+        .map(|&at| (at, "this parenthesis is never closed".to_string()))
+}
+
+/// Refuses what no query parser should see: control characters, and runaway lengths.
+fn check_text(text: &str) -> Result<(), QueryError> {
+    if text.len() > MAX_QUERY {
+        return Err(QueryError::Invalid(format!(
+            "the query is {} bytes long; the limit is {MAX_QUERY} bytes",
+            text.len()
+        )));
+    }
+    if let Some((at, c)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(QueryError::Invalid(format!(
+            "the query holds a control character (U+{:04X}) at character {}; remove it",
+            u32::from(c),
+            at + 1
+        )));
+    }
+    Ok(())
+}
+
+/// A parse error in words, with the position tantivy's lenient grammar finds and a caret under
+/// it when the query is short enough to show.
+fn explain(text: &str, error: &str) -> String {
+    let (at, what) = match unbalanced(text) {
+        Some(found) => found,
+        None => {
+            let (_, errors) = tantivy::query_grammar::parse_query_lenient(text);
+            let Some(first) = errors.first() else {
+                return format!("cannot read the query {text:?}: {error}");
+            };
+            let at = text
+                .get(..first.pos)
+                .map_or(first.pos, |before| before.chars().count());
+            (at, first.message.clone())
+        }
+    };
+    let mut message = format!("cannot read the query at character {}: {what}", at + 1);
+    if text.chars().count() <= 120 && !text.contains('\n') {
+        message.push_str(&format!("\n  {text}\n  {}^", " ".repeat(at)));
+    }
+    message
 }
 
 /// For each word: filed under it (stemmed keyword, scored first) or containing it in the text.
@@ -336,6 +418,7 @@ fn quotes_query(store: &Store, words: &[String]) -> Result<Box<dyn Query>, Query
     let f = store.fields();
     let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words {
+        check_text(word)?;
         let tokens = tokens(store, TEXT_TOKENIZER, word)?;
         if tokens.is_empty() {
             return Err(QueryError::Invalid(format!(

@@ -253,6 +253,13 @@ fn read_payload(index: &Index, path: &str) -> Result<Payload, StoreError> {
         path: path.to_string(),
         why: why.to_string(),
     };
+    // tantivy writes an empty first commit when it creates an index; one that was never
+    // followed by florilegium's commit is a first ingest that did not finish (it was killed).
+    if metas.payload.is_none() && metas.segments.is_empty() {
+        return Err(StoreError::Missing {
+            path: path.to_string(),
+        });
+    }
     let text = metas
         .payload
         .ok_or_else(|| foreign("its commit carries no florilegium payload"))?;
@@ -358,7 +365,9 @@ fn open_for_writing(dir: &Path) -> Result<Index, StoreError> {
     if exists(dir) {
         match Store::open(dir) {
             Ok(store) => return Ok(store.index),
-            Err(StoreError::OtherVersion { .. }) | Err(StoreError::Damaged { .. }) => {
+            Err(StoreError::OtherVersion { .. })
+            | Err(StoreError::Damaged { .. })
+            | Err(StoreError::Missing { .. }) => {
                 remove_index_files(dir).map_err(|e| StoreError::Io {
                     path: path.clone(),
                     detail: format!("cannot remove the old index: {e}"),

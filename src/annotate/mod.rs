@@ -159,6 +159,8 @@ pub struct Merger {
     strings: Interner,
     /// Passages met so far in each file, by interned path: the next paragraph number.
     paragraphs: HashMap<u32, u32>,
+    /// Records met more than once, as first met: their entries are built by `merged`.
+    merged: HashMap<(Kind, u64), Record>,
     rules: Vec<Rule>,
     annotations: BTreeMap<String, UserAnnotation>,
 }
@@ -173,15 +175,17 @@ impl Merger {
         }
     }
 
-    /// Annotates a record read in `format`. Returns its entry, and true when that entry
-    /// replaces one returned before (the same passage or quotation met again).
-    pub fn add(&mut self, record: Record, format: &'static str) -> (Entry, bool) {
+    /// Annotates a record read in `format`. Returns its entry the first time the record is
+    /// met. A record met again (the same passage or quotation in another place) only adds its
+    /// place and keywords here, and `merged` gives its final entry once every input is read:
+    /// each entry is built and written at most twice, however often it recurs.
+    pub fn add(&mut self, record: Record, format: &'static str) -> Option<Entry> {
         let hash = id_hash(
             record.kind,
             &record.text,
             record.author.as_ref().map(|a| a.name.as_str()),
         );
-        let id = format_id(record.kind, hash);
+        let key = (record.kind, hash);
         let mut place = Place {
             path: self.strings.intern(Some(&record.source.path)),
             line_start: record.source.line_start,
@@ -205,8 +209,8 @@ impl Merger {
             .iter()
             .map(|k| self.strings.intern(Some(k)))
             .collect();
-        let replaces = self.seen.contains_key(&(record.kind, hash));
-        let seen = self.seen.entry((record.kind, hash)).or_insert(Seen {
+        let first_time = !self.seen.contains_key(&key);
+        let seen = self.seen.entry(key).or_insert(Seen {
             kind: record.kind,
             formats: 0,
             keywords: Vec::new(),
@@ -219,13 +223,37 @@ impl Merger {
                 seen.keywords.push(keyword);
             }
         }
-        // The first place gives the page fields, so a merged entry reads as its first page.
-        let first = seen.places[0];
+        if first_time {
+            Some(self.entry(key, record))
+        } else {
+            self.merged.entry(key).or_insert(record);
+            None
+        }
+    }
+
+    /// The final entries of the records met more than once, to replace the entries `add`
+    /// returned for them.
+    pub fn merged(&mut self) -> Vec<Entry> {
+        let merged = std::mem::take(&mut self.merged);
+        merged
+            .into_iter()
+            .map(|(key, record)| self.entry(key, record))
+            .collect()
+    }
+
+    /// The entry of a record from everything met of it so far.
+    fn entry(&self, key: (Kind, u64), record: Record) -> Entry {
+        let id = format_id(key.0, key.1);
         let strings = &self.strings;
+        let Some(seen) = self.seen.get(&key) else {
+            return entry_from(id, record);
+        };
+        // The first place gives the page fields, so a merged entry reads as its first page.
+        let first = seen.places.first().copied();
         let merged = Record {
-            title: strings.get(first.title),
-            section: strings.get(first.section),
-            topic: strings.get(first.topic),
+            title: first.and_then(|p| strings.get(p.title)),
+            section: first.and_then(|p| strings.get(p.section)),
+            topic: first.and_then(|p| strings.get(p.topic)),
             keywords: seen
                 .keywords
                 .iter()
@@ -257,7 +285,7 @@ impl Merger {
         if let Some(user) = self.annotations.get(&entry.id) {
             apply(&mut entry, user);
         }
-        (entry, replaces)
+        entry
     }
 
     /// Distinct records of a kind met so far.
@@ -340,16 +368,13 @@ mod tests {
     /// Merges a whole list, as the ingest does record by record.
     fn annotate(records: Vec<Record>) -> Vec<Entry> {
         let mut merger = Merger::default();
-        let mut entries: Vec<Entry> = Vec::with_capacity(records.len());
-        let mut position: HashMap<String, usize> = HashMap::with_capacity(records.len());
-        for record in records {
-            let (entry, replaces) = merger.add(record, "topic-page");
-            match position.get(&entry.id) {
-                Some(&at) if replaces => entries[at] = entry,
-                _ => {
-                    position.insert(entry.id.clone(), entries.len());
-                    entries.push(entry);
-                }
+        let mut entries: Vec<Entry> = records
+            .into_iter()
+            .filter_map(|record| merger.add(record, "topic-page"))
+            .collect();
+        for entry in merger.merged() {
+            if let Some(at) = entries.iter().position(|e| e.id == entry.id) {
+                entries[at] = entry;
             }
         }
         entries
@@ -432,16 +457,18 @@ mod tests {
             },
         );
         let mut merger = Merger::new(rules, annotations);
-        let (passage, _) = merger.add(
-            record(
-                Kind::Passage,
-                "After the Battle of Nahavand in 642.",
-                None,
-                "a.txt",
-                "x",
-            ),
-            "plain",
-        );
+        let passage = merger
+            .add(
+                record(
+                    Kind::Passage,
+                    "After the Battle of Nahavand in 642.",
+                    None,
+                    "a.txt",
+                    "x",
+                ),
+                "plain",
+            )
+            .expect("met for the first time");
         assert!(
             passage.tags.contains(&"/event/battle".to_string()),
             "{:?}",
@@ -459,16 +486,18 @@ mod tests {
             "{:?}",
             passage.tags
         );
-        let (quote, _) = merger.add(
-            record(
-                Kind::Quote,
-                "The Battle of Nahavand.",
-                Some("Taft"),
-                "a.txt",
-                "x",
-            ),
-            "plain",
-        );
+        let quote = merger
+            .add(
+                record(
+                    Kind::Quote,
+                    "The Battle of Nahavand.",
+                    Some("Taft"),
+                    "a.txt",
+                    "x",
+                ),
+                "plain",
+            )
+            .expect("met for the first time");
         assert_eq!(quote.id, quote_id);
         assert!(
             !quote.tags.contains(&"/event/battle".to_string()),
