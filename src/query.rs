@@ -350,13 +350,11 @@ fn unbalanced(text: &str) -> Option<(usize, String)> {
             '\\' => escaped = true,
             '"' => quote = if quote.is_some() { None } else { Some(at) },
             '(' if quote.is_none() => open.push(at),
-            ')' if quote.is_none() => {
-                if open.pop().is_none() {
-                    return Some((
-                        at,
-                        "a closing parenthesis without an opening one".to_string(),
-                    ));
-                }
+            ')' if quote.is_none() && open.pop().is_none() => {
+                return Some((
+                    at,
+                    "a closing parenthesis without an opening one".to_string(),
+                ));
             }
             _ => {}
         }
