@@ -4,6 +4,7 @@
 mod annotations;
 mod citations;
 mod formats;
+mod reliability;
 mod spine;
 
 use std::fs;
