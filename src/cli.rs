@@ -164,6 +164,11 @@ pub struct ResultArgs {
     /// Print a citation in this style under each hit (see `flor cite --list-styles`)
     #[arg(long, value_name = "STYLE")]
     pub cite: Option<crate::cite::Style>,
+
+    /// Count every match and print the total on stderr (slower on a large index, where only
+    /// the hits shown are otherwise collected)
+    #[arg(long)]
+    pub count: bool,
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use tantivy::Term;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -111,6 +111,9 @@ pub struct Request {
     pub limit: usize,
     /// Hits to skip, for paging.
     pub offset: usize,
+    /// Count every match. Off, only the page is collected, which lets tantivy skip blocks of
+    /// documents that cannot reach it.
+    pub count: bool,
 }
 
 /// Hits in rank order and how many records matched in all.
@@ -118,8 +121,10 @@ pub struct Request {
 pub struct Results {
     /// The requested page of hits.
     pub hits: Vec<Hit>,
-    /// The number of matching records.
-    pub total: usize,
+    /// The number of matching records, when the request asked for it.
+    pub total: Option<usize>,
+    /// True when more records match after this page.
+    pub more: bool,
 }
 
 /// Why a search could not run.
@@ -139,15 +144,23 @@ pub fn run(store: &Store, request: &Request) -> Result<Results, QueryError> {
     let searcher = store.searcher();
     let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = request.limit.min(records).max(1);
-    let collector = (
-        TopDocs::with_limit(limit)
-            .and_offset(request.offset)
-            .order_by_score(),
-        Count,
-    );
-    let (top, total) = searcher
-        .search(&query, &collector)
-        .map_err(|e| store.io(e))?;
+    // One hit more than the page says whether there are more, without counting them all.
+    let top_docs = TopDocs::with_limit(limit + 1)
+        .and_offset(request.offset)
+        .order_by_score();
+    let (mut top, total) = if request.count {
+        let (top, total) = searcher
+            .search(&query, &(top_docs, Count))
+            .map_err(|e| store.io(e))?;
+        (top, Some(total))
+    } else {
+        let top = searcher
+            .search(&query, &top_docs)
+            .map_err(|e| store.io(e))?;
+        (top, None)
+    };
+    let more = top.len() > limit;
+    top.truncate(limit);
     let mut snippets = SnippetGenerator::create(&searcher, &*query, store.fields().text)
         .map_err(|e| store.io(e))?;
     let mut hits = Vec::with_capacity(top.len());
@@ -167,7 +180,7 @@ pub fn run(store: &Store, request: &Request) -> Result<Results, QueryError> {
             highlights,
         });
     }
-    Ok(Results { hits, total })
+    Ok(Results { hits, total, more })
 }
 
 /// The tantivy query of a request: the terms, then every filter as a scoreless `Must`.
@@ -327,9 +340,30 @@ fn parse_query(store: &Store, text: &str) -> Result<Box<dyn Query>, QueryError> 
     parser.set_field_boost(f.keywords, 2.0);
     parser.set_field_boost(f.author, 1.5);
     parser.set_field_boost(f.title, 1.5);
-    parser
-        .parse_query(text)
-        .map_err(|e| QueryError::Invalid(explain(text, &e.to_string())))
+    parser.parse_query(text).map_err(|e| match e {
+        QueryParserError::FieldDoesNotExist(name) => {
+            QueryError::Invalid(unknown_field(store, text, &name))
+        }
+        other => QueryError::Invalid(explain(text, &other.to_string())),
+    })
+}
+
+/// An unknown `field:` in words: where it is, and the fields a query can name.
+fn unknown_field(store: &Store, text: &str, name: &str) -> String {
+    let schema = store.index().schema();
+    let fields: Vec<&str> = schema
+        .fields()
+        .filter(|(_, entry)| entry.is_indexed() && entry.field_type().is_indexed())
+        .map(|(_, entry)| entry.name())
+        .collect();
+    let at = text
+        .find(&format!("{name}:"))
+        .map_or(0, |byte| text[..byte].chars().count());
+    let what = format!(
+        "there is no field {name:?}; the fields are {}",
+        fields.join(", ")
+    );
+    pointed(text, at, &what)
 }
 
 /// Longest query accepted, in bytes: far beyond any typed query, short of a runaway paste.
@@ -404,6 +438,12 @@ fn explain(text: &str, error: &str) -> String {
             (at, first.message.clone())
         }
     };
+    pointed(text, at, &what)
+}
+
+/// What is wrong at character `at` (0-based) of the query, with a caret under it when the
+/// query is short enough to show.
+fn pointed(text: &str, at: usize, what: &str) -> String {
     let mut message = format!("cannot read the query at character {}: {what}", at + 1);
     if text.chars().count() <= 120 && !text.contains('\n') {
         message.push_str(&format!("\n  {text}\n  {}^", " ".repeat(at)));

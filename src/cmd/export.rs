@@ -38,6 +38,7 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         filters: args.filters.filters(),
         limit: all.max(1),
         offset: 0,
+        count: false,
     };
     let mut hits = query::run(&store, &request)?.hits;
     // A whole export reads in corpus order; a query's in rank order.

@@ -50,6 +50,7 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         filters: args.filters.filters(),
         limit: 1,
         offset: 0,
+        count: false,
     };
     let parent = match args.field.as_str() {
         "tag" => "/".to_string(),

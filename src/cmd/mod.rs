@@ -189,13 +189,17 @@ pub fn search_and_print(
         }
     }
     out.flush()?;
-    let shown = request.offset + results.hits.len();
-    if format == output::Format::Text && results.total > shown {
-        eprintln!(
-            "flor: {} of {} hits shown; use --limit or --offset for more",
-            results.hits.len(),
-            results.total
-        );
+    if format == output::Format::Text {
+        let shown = results.hits.len();
+        let noun = |n: usize| if n == 1 { "hit" } else { "hits" };
+        match results.total {
+            Some(total) => eprintln!("flor: {shown} of {total} {} shown", noun(total)),
+            None if results.more => eprintln!(
+                "flor: {shown} {} shown and more match; use --limit or --offset for more, --count for how many",
+                noun(shown)
+            ),
+            None => {}
+        }
     }
     Ok(if results.hits.is_empty() {
         Outcome::Partial

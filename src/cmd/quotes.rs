@@ -27,6 +27,7 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         filters: args.filters.filters(),
         limit: usize::try_from(args.results.limit).unwrap_or(usize::MAX),
         offset: usize::try_from(args.results.offset).unwrap_or(usize::MAX),
+        count: args.results.count,
     };
     search_and_print(
         global,

@@ -76,22 +76,27 @@ fn push(input: &Input, topic: &Option<String>, lines: &[(u32, &str)], parsed: &m
     });
 }
 
-/// Where the attribution starts: a line opening with `--`, `―` or `—` followed only by lines
-/// indented at least as deep as it (the attribution wrapped). `None` when the record has none.
+/// Where the attribution starts: a line opening with `--`, `―` or `—` followed only by undashed
+/// lines indented at least as deep as it (the attribution wrapped). A dashed line followed by
+/// another dashed line is part of the text: the later one is the attribution. `None` when the
+/// record has none.
 fn attribution_start(lines: &[(u32, &str)]) -> Option<usize> {
     let lowest = lines.len().saturating_sub(MAX_CONTINUATION + 1);
     (lowest..lines.len()).find(|&at| {
         let line = lines[at].1;
-        let trimmed = line.trim_start();
-        let dashed = trimmed.starts_with("--") || trimmed.starts_with(['―', '—']);
-        let named = !attribution::strip_leading_dash(trimmed).is_empty();
+        let named = !attribution::strip_leading_dash(line.trim_start()).is_empty();
         let depth = indent(line);
-        dashed
+        dashed(line)
             && named
             && lines[at + 1..]
                 .iter()
-                .all(|(_, next)| indent(next) >= depth && indent(next) > 0)
+                .all(|(_, next)| !dashed(next) && indent(next) >= depth && indent(next) > 0)
     })
+}
+
+fn dashed(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("--") || trimmed.starts_with(['―', '—'])
 }
 
 fn indent(line: &str) -> usize {
@@ -169,6 +174,22 @@ mod tests {
         let parsed = quotes("-- he hates all creative people equally.\nSo says the critic.\n");
         assert_eq!(parsed.records.len(), 1);
         assert_eq!(parsed.records[0].author, None);
+    }
+
+    #[test]
+    fn a_text_line_opening_with_a_dash_leaves_the_attribution_to_the_next() {
+        let parsed = quotes(
+            "A \"critic\" is a man who creates nothing.  He is unbiased\n\
+             -- he hates all creative people equally.\n\t\t-- Robert Heinlein\n",
+        );
+        let record = &parsed.records[0];
+        assert_eq!(
+            record.text,
+            "A \"critic\" is a man who creates nothing.  He is unbiased\n\
+             -- he hates all creative people equally."
+        );
+        let author = record.author.as_ref().expect("Heinlein");
+        assert_eq!(author.name, "Robert Heinlein");
     }
 
     #[test]

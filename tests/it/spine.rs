@@ -221,6 +221,25 @@ fn limit_offset_and_clamping() {
     assert_eq!(ids(&["--limit", "1", "--offset", "1"]), all[1..].to_vec());
     ws.flor(&["search", "*", "--offset", "5"]).expect_code(1);
     ws.flor(&["search", "*", "--limit", "0"]).expect_code(2);
+
+    let more = ws.flor(&["search", "*", "--limit", "1"]);
+    assert!(
+        more.stderr().contains("flor: 1 hit shown and more match"),
+        "{}",
+        more.stderr()
+    );
+    let counted = ws.flor(&["search", "*", "--limit", "1", "--count"]);
+    assert!(
+        counted.stderr().contains("flor: 1 of 2 hits shown"),
+        "{}",
+        counted.stderr()
+    );
+    let everything = ws.flor(&["search", "*", "--limit", "2"]);
+    assert!(
+        !everything.stderr().contains("more match"),
+        "{}",
+        everything.stderr()
+    );
 }
 
 #[test]
