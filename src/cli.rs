@@ -50,6 +50,8 @@ pub enum Command {
     Cite(cmd::cite::Args),
     /// Export every record a query matches (or the whole index) as citations
     Export(cmd::export::Args),
+    /// Measure search latency inside one process (p50, p99) on the index
+    Bench(cmd::bench::Args),
 }
 
 /// `--color`.

@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::annotate::Merger;
@@ -42,6 +43,10 @@ pub struct Options {
     pub rules: Option<PathBuf>,
     /// Read every file again, even those the cache holds.
     pub rebuild: bool,
+    /// Indexing memory in MB, shared by the writer's threads.
+    pub memory_mb: usize,
+    /// Show a progress bar on stderr (the caller checks that it is a terminal).
+    pub progress: bool,
 }
 
 /// A file that was not read, and why.
@@ -231,7 +236,8 @@ pub fn run(options: &Options) -> Result<Report> {
         }
     }
 
-    let mut writer = Writer::rewrite(index)
+    let mut progress = Progress::new(options.progress, &stats);
+    let mut writer = Writer::rewrite(index, options.memory_mb)
         .with_context(|| format!("cannot write the index at {}", index.display()))?;
     let mut merger = Merger::new(settings.rules.clone(), settings.annotations.clone());
     let mut manifest = Manifest {
@@ -257,6 +263,7 @@ pub fn run(options: &Options) -> Result<Report> {
             }
             Ok(())
         };
+        progress.file(stat.map_or(0, |(len, _)| len));
         if let Some(state) = reusable(shown, *stat) {
             let format = Format::from_name(&state.format).unwrap_or(Format::Plain);
             cache::read(index, &state.cache, |line| sink(line, &mut report, format))?;
@@ -302,6 +309,7 @@ pub fn run(options: &Options) -> Result<Report> {
             report.files_read += 1;
         }
     }
+    progress.finishing();
     // Records met in several places replace their first entry, once each.
     for entry in merger.merged() {
         writer.put(&entry, true)?;
@@ -336,8 +344,72 @@ pub fn run(options: &Options) -> Result<Report> {
     writer
         .commit(&payload)
         .with_context(|| format!("cannot write the index at {}", index.display()))?;
+    progress.done();
     cache::collect_garbage(index, &name, &manifest);
     Ok(report)
+}
+
+/// The progress bar of a long ingest on stderr: bytes read of the files' total, files, MB/s
+/// and time left. Drawn only when asked for and the files add up to more than a few megabytes,
+/// so that a small ingest does not flash one.
+struct Progress {
+    bar: Option<ProgressBar>,
+    files: usize,
+    started: usize,
+    last: u64,
+}
+
+impl Progress {
+    /// Below this many bytes no bar is drawn.
+    const WORTH_SHOWING: u64 = 16 * 1024 * 1024;
+
+    fn new(show: bool, stats: &[(String, Option<(u64, u128)>)]) -> Progress {
+        let total: u64 = stats
+            .iter()
+            .filter_map(|(_, s)| s.map(|(len, _)| len))
+            .sum();
+        let bar = (show && total >= Self::WORTH_SHOWING).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            let template = "{wide_bar} {binary_bytes}/{binary_total_bytes} \
+                            {binary_bytes_per_sec} {msg} ETA {eta}";
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            files: stats.len(),
+            started: 0,
+            last: 0,
+        }
+    }
+
+    /// A file of `len` bytes is about to be read: the one before it is done.
+    fn file(&mut self, len: u64) {
+        self.started += 1;
+        if let Some(bar) = &self.bar {
+            bar.inc(self.last);
+            bar.set_message(format!("{}/{} files", self.started, self.files));
+        }
+        self.last = len;
+    }
+
+    /// Every file is read; what is left is writing the index.
+    fn finishing(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(self.last);
+            bar.set_message(format!("{} files, writing the index", self.files));
+        }
+        self.last = 0;
+    }
+
+    /// The index is committed: the bar is removed, for the summary to take its place.
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// The manifest of the index's last commit, if it has one this version can use.

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Annotate(args) => cmd::annotate::run(&global, args),
         Command::Cite(args) => cmd::cite::run(&global, args),
         Command::Export(args) => cmd::export::run(&global, args),
+        Command::Bench(args) => cmd::bench::run(&global, args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -16,8 +16,13 @@ use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// Files a fresh checkout keeps in the index directory; they do not make it "not an index".
 const PLACEHOLDERS: &[&str] = &["README.md", ".gitignore", crate::cache::DIR];
-/// Memory for the index writer, shared by its threads.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Indexing memory of `flor ingest` in MB, shared by the writer's threads, unless `--memory`
+/// says otherwise.
+pub const DEFAULT_MEMORY_MB: usize = 512;
+/// Indexing memory in MB of the small writes (`flor annotate`).
+const SMALL_MEMORY_MB: usize = 64;
+/// The least memory in MB one indexing thread may have (tantivy's minimum is 15 MB).
+pub const MIN_MEMORY_MB: usize = 16;
 
 /// What florilegium records in each commit, beside the documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,8 +283,11 @@ impl Writer {
     /// Opens the index at `dir` for a full rewrite, creating it when `dir` is vacant; an index
     /// of another schema version is removed first. Fails with `Busy` when another process
     /// writes it.
-    pub fn rewrite(dir: &Path) -> Result<Writer, StoreError> {
-        let writer = Writer::open(dir)?;
+    ///
+    /// `memory_mb` is shared by the indexing threads: one per core, fewer when each would get
+    /// less than `MIN_MEMORY_MB`.
+    pub fn rewrite(dir: &Path, memory_mb: usize) -> Result<Writer, StoreError> {
+        let writer = Writer::with_memory(dir, memory_mb)?;
         writer
             .writer
             .delete_all_documents()
@@ -290,6 +298,10 @@ impl Writer {
     /// Opens the index at `dir` to change some entries; like `rewrite`, it fails with `Busy`
     /// when another process writes it.
     pub fn open(dir: &Path) -> Result<Writer, StoreError> {
+        Writer::with_memory(dir, SMALL_MEMORY_MB)
+    }
+
+    fn with_memory(dir: &Path, memory_mb: usize) -> Result<Writer, StoreError> {
         let path = show(dir);
         let index = open_for_writing(dir)?;
         schema::register_tokenizers(&index);
@@ -297,7 +309,12 @@ impl Writer {
             path: path.clone(),
             detail: e.to_string(),
         })?;
-        let writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(|e| match e {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let memory_mb = memory_mb.max(MIN_MEMORY_MB);
+        let threads = cores.min(8).min(memory_mb / MIN_MEMORY_MB).max(1);
+        let memory = memory_mb.saturating_mul(1024 * 1024);
+        let writer = index.writer_with_num_threads(threads, memory);
+        let writer: IndexWriter = writer.map_err(|e| match e {
             TantivyError::LockFailure(LockError::LockBusy, _) => {
                 StoreError::Busy { path: path.clone() }
             }

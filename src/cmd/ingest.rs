@@ -1,5 +1,6 @@
 //! `flor ingest [PATH...]`: read source files into the index.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -30,6 +31,16 @@ pub struct Args {
     /// Read every file again instead of only those changed since the last ingest
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Indexing memory in MB, shared by one indexing thread per core (more memory, fewer and
+    /// larger segments); the peak memory of the process stays within about twice this
+    #[arg(long, value_name = "MB", default_value_t = crate::store::DEFAULT_MEMORY_MB as u64,
+          value_parser = clap::value_parser!(u64).range(crate::store::MIN_MEMORY_MB as u64..=65536))]
+    pub memory: u64,
+
+    /// No progress bar and no summary; warnings and errors are still printed
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
@@ -53,8 +64,10 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         format: args.input_format,
         rules: args.rules.clone(),
         rebuild: args.rebuild,
+        memory_mb: usize::try_from(args.memory).unwrap_or(usize::MAX),
+        progress: !args.quiet && std::io::stderr().is_terminal(),
     })?;
-    print_report(&report);
+    print_report(&report, args.quiet);
     if let Some(file) = &args.report {
         let json = serde_json::to_string_pretty(&report)?;
         std::fs::write(file, json + "\n")

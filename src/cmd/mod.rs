@@ -2,6 +2,7 @@
 //! the index, building it on first use, colour) lives here, so commands never call each other.
 
 pub mod annotate;
+pub mod bench;
 pub mod cite;
 pub mod export;
 pub mod facets;
@@ -114,19 +115,24 @@ fn rebuild(paths: &[PathBuf], dir: &Path, corpus: &Path) -> Result<Store> {
         format: None,
         rules: None,
         rebuild: true,
+        memory_mb: crate::store::DEFAULT_MEMORY_MB,
+        progress: std::io::stderr().is_terminal(),
     })?;
-    print_report(&report);
+    print_report(&report, false);
     Ok(Store::open(dir)?)
 }
 
-/// Prints an ingest's warnings and summary to stderr.
-pub fn print_report(report: &Report) {
+/// Prints an ingest's warnings, skipped files and, unless `quiet`, its summary to stderr.
+pub fn print_report(report: &Report, quiet: bool) {
     let mut err = std::io::stderr().lock();
     for warning in &report.warnings {
         let _ = writeln!(err, "flor: warning: {warning}");
     }
     for skipped in &report.files_skipped {
         let _ = writeln!(err, "flor: skipped {}: {}", skipped.path, skipped.reason);
+    }
+    if quiet {
+        return;
     }
     if report.unchanged {
         let _ = writeln!(

@@ -4,6 +4,7 @@
 mod annotations;
 mod citations;
 mod formats;
+mod performance;
 mod reliability;
 mod spine;
 

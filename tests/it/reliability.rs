@@ -276,6 +276,35 @@ fn hostile_queries_exit_2_and_point_at_the_problem() {
     assert!(stderr.contains("the limit is 65536 bytes"), "{stderr}");
 }
 
+/// Found by the `query` fuzz target: excluding a phrase whose words occur in a segment but never
+/// together made tantivy 0.27.0 seek the phrase backwards, a debug assertion in the test binary.
+#[test]
+fn excluding_a_phrase_that_never_occurs_keeps_every_other_hit() {
+    let ws = Workspace::with_corpus();
+    ws.flor(&["ingest"]).expect_code(0);
+    let ids = |query: &str| -> Vec<String> {
+        let run = ws.flor(&["search", query, "--limit", "1000", "--format", "jsonl"]);
+        assert!(
+            !run.stderr().contains("panicked"),
+            "{query}: {}",
+            run.stderr()
+        );
+        run.records().into_iter().map(|r| r.id).collect()
+    };
+    let army = ids("army");
+    assert!(army.len() > 2, "{army:?}");
+    assert_eq!(ids("army -\"army empire\""), army);
+    let without_the_war = ids("+army -\"the war\"");
+    assert!(!without_the_war.is_empty() && without_the_war.len() < army.len());
+    assert!(without_the_war.iter().all(|id| army.contains(id)));
+    // The fuzzer's own input parses and runs.
+    assert!(
+        !ws.flor(&["search", "+~a OR  ~aOR -s-+-~a "])
+            .stderr()
+            .contains("panicked")
+    );
+}
+
 #[test]
 fn broken_or_foreign_indexes_name_the_path_and_the_fix() {
     let ws = Workspace::with_corpus();
