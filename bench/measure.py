@@ -111,7 +111,9 @@ def ingest(args, stats, work):
 
 def hyperfine(commands, names, runs, warmup):
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
-        argv = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
+        # At least 5 runs, and as many more as fit in 3 s, up to `runs`.
+        argv = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--min-runs", "5",
+                "--max-runs", str(runs),
                 "--ignore-failure", "--export-json", out.name]
         for name, command in zip(names, commands):
             argv += ["--command-name", name, command]
