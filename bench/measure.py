@@ -85,7 +85,8 @@ def ingest(args, stats, work):
                 took, peak = (args.out / "tantivy-time.txt").read_text().split()
                 took, peak = float(took), int(peak) / 1024
             else:
-                shutil.rmtree(work / "flor-index", ignore_errors=True)
+                if name == "flor ingest":
+                    shutil.rmtree(work / "flor-index", ignore_errors=True)
                 took, peak, done = timed(command())
                 if done.returncode not in (0, 1):
                     sys.exit(f"measure: {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -114,7 +115,7 @@ def hyperfine(commands, names, runs, warmup):
         # At least 5 runs, and as many more as fit in 3 s, up to `runs`.
         argv = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--min-runs", "5",
                 "--max-runs", str(runs),
-                "--ignore-failure", "--export-json", out.name]
+                "--export-json", out.name]
         for name, command in zip(names, commands):
             argv += ["--command-name", name, command]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
@@ -152,7 +153,7 @@ def searches(args, work):
             counts[tool] = (len(out.splitlines()) if tool == "tantivy search"
                             else sum(int(l.rsplit(":", 1)[-1]) for l in out.splitlines() if l))
         flor_count = subprocess.run([str(args.flor), "search", *flor_args, "--count", "--limit", "1",
-                                     "--index", str(index), "--format", "jsonl"],
+                                     "--index", str(index), "--color", "never"],
                                     capture_output=True, text=True)
         counts["flor search --limit 10"] = flor_count.stderr.strip().split(" of ")[-1].split(" ")[0] \
             if " of " in flor_count.stderr else "?"

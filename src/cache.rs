@@ -1,12 +1,14 @@
 //! What an ingest remembers between runs, in `<index>/.flor-cache/`: the records and warnings
 //! each file gave (so an unchanged file is never read again), and a manifest of the files, their
-//! sizes and times, the settings in force and the last report. The index commit names its
-//! manifest, so the cache always matches the committed state; files no commit names are
-//! removed after the next commit.
+//! sizes and times, the settings in force and the last report. An ingest writes what all its
+//! files gave into one pack file, each file a range of JSON lines, rather than a file per input
+//! file: creating hundreds of small files cost more than parsing them. The index commit names
+//! its manifest and the manifest its pack, so the cache always matches the committed state;
+//! files no commit names are removed after the next commit.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -28,8 +30,12 @@ pub struct FileState {
     pub modified: u128,
     /// The format it was read in.
     pub format: String,
-    /// The name of its cache file.
+    /// The pack file that holds what it gave.
     pub cache: String,
+    /// Where its lines start in the pack.
+    pub offset: u64,
+    /// How many bytes of the pack its lines take.
+    pub bytes: u64,
 }
 
 /// Counts and warnings of the last ingest, reported again when nothing changed.
@@ -101,62 +107,125 @@ pub fn save_manifest(index: &Path, manifest: &Manifest) -> Result<String> {
     Ok(name)
 }
 
-/// True when the cache file of a file is there to be read.
-pub fn has(index: &Path, cache: &str) -> bool {
-    dir(index).join(cache).is_file()
+/// True when the pack holding a file's lines is there, long enough to hold them.
+pub fn has(index: &Path, state: &FileState) -> bool {
+    fs::metadata(dir(index).join(&state.cache))
+        .is_ok_and(|m| m.is_file() && m.len() >= state.offset.saturating_add(state.bytes))
 }
 
-/// Reads a file's cache line by line.
-pub fn read(index: &Path, cache: &str, mut each: impl FnMut(Line) -> Result<()>) -> Result<()> {
-    let path = dir(index).join(cache);
-    let file = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    for line in BufReader::new(file).lines() {
-        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        let parsed = serde_json::from_str(&line).with_context(|| {
-            format!("{} is damaged; run `flor ingest --rebuild`", path.display())
+/// The raw lines a file gave, as its pack holds them.
+pub fn raw(index: &Path, state: &FileState) -> Result<Vec<u8>> {
+    let path = dir(index).join(&state.cache);
+    let damaged = || format!("{} is damaged; run `flor ingest --rebuild`", path.display());
+    let mut file = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    file.seek(SeekFrom::Start(state.offset))
+        .with_context(damaged)?;
+    let mut bytes = Vec::new();
+    file.take(state.bytes)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 != state.bytes {
+        anyhow::bail!(damaged());
+    }
+    Ok(bytes)
+}
+
+/// Decodes raw lines from `raw` one by one.
+pub fn lines(
+    index: &Path,
+    state: &FileState,
+    raw: &[u8],
+    mut each: impl FnMut(Line) -> Result<()>,
+) -> Result<()> {
+    for line in raw.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let parsed = serde_json::from_slice(line).with_context(|| {
+            format!(
+                "{} is damaged; run `flor ingest --rebuild`",
+                dir(index).join(&state.cache).display()
+            )
         })?;
         each(parsed)?;
     }
     Ok(())
 }
 
-/// Writes one file's cache as it is parsed; `finish` makes it visible.
-pub struct Writer {
-    temp: PathBuf,
+/// The pack an ingest writes: every file's lines, one range per file. A pack no committed
+/// manifest names is garbage, so a killed ingest leaves nothing that could be read wrongly.
+pub struct Pack {
+    name: String,
     path: PathBuf,
     out: BufWriter<File>,
+    written: u64,
+    start: u64,
+    line: Vec<u8>,
 }
 
-impl Writer {
-    /// Starts the cache file `cache`.
-    pub fn create(index: &Path, cache: &str) -> Result<Writer> {
+impl Pack {
+    /// Starts a new pack under a name no other ingest uses.
+    pub fn create(index: &Path) -> Result<Pack> {
         let dir = dir(index);
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let path = dir.join(cache);
-        let temp = dir.join(format!("{cache}.tmp"));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let unique = fingerprint(&[&now.to_le_bytes(), &std::process::id().to_le_bytes()]);
+        let name = format!("pack-{unique}.jsonl");
+        let path = dir.join(&name);
         let file =
-            File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
-        Ok(Writer {
-            temp,
+            File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Pack {
+            name,
             path,
-            out: BufWriter::new(file),
+            out: BufWriter::with_capacity(1 << 20, file),
+            written: 0,
+            start: 0,
+            line: Vec::new(),
         })
     }
 
-    /// Adds a line.
-    pub fn push(&mut self, line: &Line) -> Result<()> {
-        serde_json::to_writer(&mut self.out, line).context("cannot write the ingest cache")?;
-        self.out
-            .write_all(b"\n")
-            .with_context(|| format!("cannot write {}", self.temp.display()))
+    /// The pack's file name, for the manifest.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
-    /// Flushes the file and gives it its name.
-    pub fn finish(mut self) -> Result<()> {
+    /// The next lines belong to a new file.
+    pub fn start_file(&mut self) {
+        self.start = self.written;
+    }
+
+    /// Where the current file's lines are: (offset, bytes).
+    pub fn file_range(&self) -> (u64, u64) {
+        (self.start, self.written - self.start)
+    }
+
+    /// Adds a line of the current file.
+    pub fn push(&mut self, line: &Line) -> Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, line).context("cannot write the ingest cache")?;
+        self.line.push(b'\n');
+        let line = std::mem::take(&mut self.line);
+        let written = self.push_raw(&line);
+        self.line = line;
+        written
+    }
+
+    /// Adds lines as another pack held them.
+    pub fn push_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.out
-            .flush()
-            .with_context(|| format!("cannot write {}", self.temp.display()))?;
-        fs::rename(&self.temp, &self.path)
+            .write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the pack out to disk, before a manifest names it.
+    pub fn finish(self) -> Result<()> {
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        file.sync_data()
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
@@ -188,7 +257,7 @@ mod tests {
     use crate::model::{Kind, Source};
 
     #[test]
-    fn cache_files_round_trip_and_garbage_is_collected() {
+    fn packs_round_trip_by_file_and_garbage_is_collected() {
         let temp = tempfile::tempdir().expect("a temporary directory");
         let index = temp.path();
         let record = Record {
@@ -206,46 +275,58 @@ mod tests {
             },
         };
         let warning = Warning {
-            path: "a.txt".to_string(),
+            path: "b.txt".to_string(),
             line: 3,
             message: "odd".to_string(),
         };
-        let mut writer = Writer::create(index, "one.jsonl").expect("create");
-        writer
-            .push(&Line::Record(Box::new(record.clone())))
+        let mut pack = Pack::create(index).expect("create");
+        pack.start_file();
+        pack.push(&Line::Record(Box::new(record.clone())))
             .expect("push");
-        writer.push(&Line::Warning(warning.clone())).expect("push");
-        writer.finish().expect("finish");
-        let mut read_back = Vec::new();
-        read(index, "one.jsonl", |line| {
-            read_back.push(format!("{line:?}"));
-            Ok(())
-        })
-        .expect("read");
+        let (a_offset, a_bytes) = pack.file_range();
+        pack.start_file();
+        pack.push(&Line::Warning(warning.clone())).expect("push");
+        let (b_offset, b_bytes) = pack.file_range();
+        let name = pack.name().to_string();
+        pack.finish().expect("finish");
+        let state = |offset, bytes| FileState {
+            len: 1,
+            modified: 2,
+            format: "plain".to_string(),
+            cache: name.clone(),
+            offset,
+            bytes,
+        };
+        let read_back = |state: &FileState| {
+            let raw = raw(index, state).expect("raw");
+            let mut got = Vec::new();
+            lines(index, state, &raw, |line| {
+                got.push(format!("{line:?}"));
+                Ok(())
+            })
+            .expect("lines");
+            got
+        };
+        let (a, b) = (state(a_offset, a_bytes), state(b_offset, b_bytes));
         assert_eq!(
-            read_back,
-            vec![
-                format!("{:?}", Line::Record(Box::new(record))),
-                format!("{:?}", Line::Warning(warning))
-            ]
+            read_back(&a),
+            vec![format!("{:?}", Line::Record(Box::new(record)))]
         );
+        assert_eq!(read_back(&b), vec![format!("{:?}", Line::Warning(warning))]);
+        // A range past the end of the pack is not there to be read.
+        let beyond = state(b_offset, b_bytes + 1);
+        assert!(has(index, &b) && !has(index, &beyond));
+        assert!(raw(index, &beyond).is_err());
 
         let mut manifest = Manifest::default();
-        manifest.files.insert(
-            "a.txt".to_string(),
-            FileState {
-                len: 1,
-                modified: 2,
-                format: "plain".to_string(),
-                cache: "one.jsonl".to_string(),
-            },
-        );
-        let name = save_manifest(index, &manifest).expect("save");
-        assert_eq!(load_manifest(index, &name), Some(manifest.clone()));
-        fs::write(dir(index).join("stale.jsonl"), "x").expect("write");
-        collect_garbage(index, &name, &manifest);
-        assert!(has(index, "one.jsonl"));
-        assert!(has(index, &name));
-        assert!(!has(index, "stale.jsonl"));
+        manifest.files.insert("a.txt".to_string(), a.clone());
+        manifest.files.insert("b.txt".to_string(), b);
+        let saved = save_manifest(index, &manifest).expect("save");
+        assert_eq!(load_manifest(index, &saved), Some(manifest.clone()));
+        fs::write(dir(index).join("pack-stale.jsonl"), "x").expect("write");
+        collect_garbage(index, &saved, &manifest);
+        assert!(has(index, &a));
+        assert!(dir(index).join(&saved).is_file());
+        assert!(!dir(index).join("pack-stale.jsonl").exists());
     }
 }

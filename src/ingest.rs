@@ -214,7 +214,7 @@ pub fn run(options: &Options) -> Result<Report> {
         let same = previous.settings == settings.fingerprint
             && state.len == len
             && state.modified == modified
-            && cache::has(index, &state.cache);
+            && cache::has(index, state);
         same.then(|| state.clone())
     };
     let stats: Vec<(String, Option<(u64, u128)>)> =
@@ -247,6 +247,7 @@ pub fn run(options: &Options) -> Result<Report> {
         rules_path: settings.rules_path.as_deref().map(display),
         ..Manifest::default()
     };
+    let mut pack = cache::Pack::create(index)?;
     for (path, (shown, stat)) in files.iter().zip(&stats) {
         let mut sink = |line: Line, report: &mut Report, format: Format| -> Result<()> {
             match line {
@@ -264,9 +265,19 @@ pub fn run(options: &Options) -> Result<Report> {
             Ok(())
         };
         progress.file(stat.map_or(0, |(len, _)| len));
+        pack.start_file();
         if let Some(state) = reusable(shown, *stat) {
             let format = Format::from_name(&state.format).unwrap_or(Format::Plain);
-            cache::read(index, &state.cache, |line| sink(line, &mut report, format))?;
+            let raw = cache::raw(index, &state)?;
+            pack.push_raw(&raw)?;
+            cache::lines(index, &state, &raw, |line| sink(line, &mut report, format))?;
+            let (offset, bytes) = pack.file_range();
+            let state = FileState {
+                cache: pack.name().to_string(),
+                offset,
+                bytes,
+                ..state
+            };
             manifest.files.insert(shown.clone(), state);
             report.files_ingested += 1;
             continue;
@@ -275,40 +286,34 @@ pub fn run(options: &Options) -> Result<Report> {
             report.skip(path, "cannot read its size and time", true);
             continue;
         };
-        let key = format!(
-            "{}.jsonl",
-            cache::fingerprint(&[
-                shown.as_bytes(),
-                &len.to_le_bytes(),
-                &modified.to_le_bytes(),
-                settings.fingerprint.as_bytes(),
-            ])
-        );
-        let mut cached = cache::Writer::create(index, &key)?;
         let read = read_file(
             path,
             options.format,
             &mut report,
             &mut |line, report, format| {
-                cached.push(&line)?;
+                pack.push(&line)?;
                 sink(line, report, format)
             },
         )?;
+        // A file skipped part way leaves dead lines in the pack, which no manifest names.
         if let Some(format) = read {
-            cached.finish()?;
+            let (offset, bytes) = pack.file_range();
             manifest.files.insert(
                 shown.clone(),
                 FileState {
                     len,
                     modified,
                     format: format.name().to_string(),
-                    cache: key,
+                    cache: pack.name().to_string(),
+                    offset,
+                    bytes,
                 },
             );
             report.files_ingested += 1;
             report.files_read += 1;
         }
     }
+    pack.finish()?;
     progress.finishing();
     // Records met in several places replace their first entry, once each.
     for entry in merger.merged() {
