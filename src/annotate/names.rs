@@ -1,6 +1,12 @@
 //! Names of people and places in a text: runs of capitalised words, joined by particles such as
 //! `ibn`, `al-`, `de`, `von` or `of the` ("Khalid ibn al-Walid", "Yazdegerd III", "Battle of
 //! the Bridge"), without sentence-initial common words, titles or demonyms.
+//!
+//! It runs on every record an ingest reads, so the word lists are hash sets built once and
+//! words are lowercased on the stack.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Lowercase words that join two capitalised parts of one name.
 const PARTICLES: &[&str] = &[
@@ -472,6 +478,50 @@ const GENERIC: &[&str] = &[
     "court",
 ];
 
+/// A word list as a set, built on first use.
+struct List {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl List {
+    const fn new(words: &'static [&'static str]) -> List {
+        List {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// True when the list holds `lower`, a lowercase word.
+    fn has(&self, lower: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(lower)
+    }
+}
+
+static COMMON_SET: List = List::new(COMMON);
+static TITLE_SET: List = List::new(TITLES);
+static CALENDAR_SET: List = List::new(CALENDAR);
+static DEMONYM_SET: List = List::new(DEMONYMS);
+static GENERIC_SET: List = List::new(GENERIC);
+static OF_HEAD_SET: List = List::new(OF_HEADS);
+
+/// Calls `f` with `word` lowercased: on the stack for a short ASCII word, which is nearly
+/// every word, and in a new string otherwise.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 32];
+    if word.len() <= buffer.len() && word.is_ascii() {
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
+}
+
 /// One word of the text with what the name finder needs to know of it.
 #[derive(Debug, Clone)]
 struct Word<'a> {
@@ -517,9 +567,9 @@ pub fn find(text: &str) -> Vec<String> {
                 && is_capitalised(words[k].text)
                 && !words[k].starts_sentence
                 && !is_common(words[k].text)
-                && !DEMONYMS.contains(&bare(words[k].text).to_lowercase().as_str())
+                && !with_lower(bare(words[k].text), |w| DEMONYM_SET.has(w))
                 && (words[j + 1].text != "of"
-                    || OF_HEADS.contains(&bare(words[j].text).to_lowercase().as_str()));
+                    || with_lower(bare(words[j].text), |w| OF_HEAD_SET.has(w)));
             if joins {
                 end = k + 1;
                 j = k;
@@ -542,11 +592,13 @@ pub fn find(text: &str) -> Vec<String> {
 fn name_of(run: &[Word]) -> Option<String> {
     let mut run = run;
     while let Some(first) = run.first() {
-        let lower = bare(first.text).to_lowercase();
         // A common word never opens a name, wherever it stands: "How Sultan", "The pen".
-        let common = COMMON.contains(&lower.as_str())
-            || (first.starts_sentence && run.len() == 1 && is_gerund_or_adverb(&lower));
-        if common || TITLES.contains(&lower.as_str()) || is_particle(first.text) {
+        let dropped = with_lower(bare(first.text), |lower| {
+            COMMON_SET.has(lower)
+                || (first.starts_sentence && run.len() == 1 && is_gerund_or_adverb(lower))
+                || TITLE_SET.has(lower)
+        });
+        if dropped || is_particle(first.text) {
             run = &run[1..];
             // The word after a dropped one starts the name as if it began the sentence.
             continue;
@@ -558,13 +610,13 @@ fn name_of(run: &[Word]) -> Option<String> {
     }
     let first = run.first()?;
     if run.len() == 1 {
-        let lower = bare(first.text).to_lowercase();
-        if CALENDAR.contains(&lower.as_str())
-            || DEMONYMS.contains(&lower.as_str())
-            || GENERIC.contains(&lower.as_str())
-            || COMMON.contains(&lower.as_str())
-            || bare(first.text).chars().count() < 2
-        {
+        let alone = with_lower(bare(first.text), |lower| {
+            CALENDAR_SET.has(lower)
+                || DEMONYM_SET.has(lower)
+                || GENERIC_SET.has(lower)
+                || COMMON_SET.has(lower)
+        });
+        if alone || bare(first.text).chars().count() < 2 {
             return None;
         }
     }
@@ -574,7 +626,7 @@ fn name_of(run: &[Word]) -> Option<String> {
 
 /// True for a word in the list of common words, in any case.
 fn is_common(word: &str) -> bool {
-    COMMON.contains(&bare(word).to_lowercase().as_str())
+    with_lower(bare(word), |lower| COMMON_SET.has(lower))
 }
 
 /// "Claiming", "Finally": sentence-initial forms that are almost never names.
@@ -587,9 +639,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
     let mut words = Vec::new();
     let mut sentence_start = true;
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let is_word_char = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
-    for (n, &(at, c)) in chars.iter().enumerate() {
+    for (at, c) in text.char_indices() {
         if is_word_char(c) {
             if start.is_none() {
                 start = Some(at);
@@ -619,7 +670,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
                 && words
                     .last()
                     .is_some_and(|w| w.text.chars().count() <= 2 && is_capitalised(w.text));
-            let followed_by_space = chars.get(n + 1).is_none_or(|(_, c)| c.is_whitespace());
+            let next = text[at + c.len_utf8()..].chars().next();
+            let followed_by_space = next.is_none_or(char::is_whitespace);
             if !abbreviation && (c != '.' || followed_by_space) {
                 sentence_start = true;
             }
