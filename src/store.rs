@@ -168,6 +168,16 @@ impl Store {
             detail: e.to_string(),
         })?;
         schema::register_tokenizers(&index);
+        let mut index = index;
+        // Segments are searched one after another unless the index has an executor with
+        // threads; a large index has a few segments, and searching them at once halves the
+        // time of a phrase. A small index has one, and starts no thread.
+        let segments = index.searchable_segment_metas().map_or(1, |m| m.len());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if segments > 1 && cores > 1 {
+            // Without the threads, search still works, one segment at a time.
+            let _ = index.set_multithread_executor(segments.min(cores));
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
