@@ -375,8 +375,7 @@ impl Progress {
             .sum();
         let bar = (show && total >= Self::WORTH_SHOWING).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            let template = "{wide_bar} {binary_bytes}/{binary_total_bytes} \
-                            {binary_bytes_per_sec} {msg} ETA {eta}";
+            let template = "{wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {msg} ETA {eta}";
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
@@ -750,6 +749,21 @@ pub fn display(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_progress_bar_is_drawn_only_when_asked_and_worth_it() {
+        let big = vec![("a".to_string(), Some((Progress::WORTH_SHOWING, 0)))];
+        let small = vec![("a".to_string(), Some((1024, 0))), ("b".to_string(), None)];
+        assert!(Progress::new(true, &big).bar.is_some());
+        assert!(Progress::new(false, &big).bar.is_none());
+        assert!(Progress::new(true, &small).bar.is_none());
+        let mut progress = Progress::new(true, &big);
+        progress.file(Progress::WORTH_SHOWING);
+        progress.finishing();
+        let position = progress.bar.as_ref().map(|b| b.position());
+        assert_eq!(position, Some(Progress::WORTH_SHOWING));
+        progress.done();
+    }
 
     #[test]
     fn windows_1252_keeps_every_byte() {
