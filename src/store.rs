@@ -322,7 +322,8 @@ impl Writer {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let memory_mb = memory_mb.max(MIN_MEMORY_MB);
         let threads = cores.min(8).min(memory_mb / MIN_MEMORY_MB).max(1);
-        let memory = memory_mb.saturating_mul(1024 * 1024);
+        // tantivy takes under 4 GB per thread.
+        let memory = memory_mb.min(threads * 4000).saturating_mul(1024 * 1024);
         let writer = index.writer_with_num_threads(threads, memory);
         let writer: IndexWriter = writer.map_err(|e| match e {
             TantivyError::LockFailure(LockError::LockBusy, _) => {
