@@ -17,6 +17,10 @@ use florilegium::schema;
 use serde::Deserialize;
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
+// The same allocator as flor, so the baseline differs from it only in the work it skips.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Deserialize)]
 struct Record {
     kind: String,

@@ -8,6 +8,9 @@ use clap::Parser;
 use florilegium::cli::{Cli, Command};
 use florilegium::cmd::{self, Global, Outcome};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let global = Global {
