@@ -12,11 +12,12 @@ use tantivy::tokenizer::{
 use tantivy::{Index, TantivyDocument};
 use thiserror::Error;
 
+use crate::annotate::parse_id;
 use crate::model::Entry;
 
 /// Version of the schema and of the record layout stored in the index. Bump it whenever either
 /// changes: an index of another version is rebuilt, never read wrongly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Tokenizer of searchable text: words, lowercased, accents folded, English stems.
 pub const TEXT_TOKENIZER: &str = "flor_text";
@@ -26,7 +27,7 @@ pub const NAME_TOKENIZER: &str = "flor_name";
 /// Handles on every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// The record id, untokenized.
+    /// The hash of the record id (`annotate::parse_id`), to look a record up.
     pub id: Field,
     /// `passage` or `quote`, untokenized.
     pub kind: Field,
@@ -69,7 +70,7 @@ pub fn build() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        id: builder.add_text_field("id", STRING),
+        id: builder.add_u64_field("id", INDEXED),
         kind: builder.add_text_field("kind", STRING),
         text: builder.add_text_field("text", text(TEXT_TOKENIZER)),
         title: builder.add_text_field("title", text(TEXT_TOKENIZER)),
@@ -151,7 +152,9 @@ pub fn fields(schema: &Schema) -> Result<Fields, SchemaError> {
 /// The tantivy document of an entry.
 pub fn to_doc(entry: &Entry, f: &Fields) -> Result<TantivyDocument, SchemaError> {
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.id, &entry.id);
+    let (_, hash) = parse_id(&entry.id)
+        .ok_or_else(|| SchemaError::BadRecord(format!("{:?} is not a record id", entry.id)))?;
+    doc.add_u64(f.id, hash);
     doc.add_text(f.kind, entry.kind.as_str());
     doc.add_text(f.text, &entry.text);
     for (field, value) in [

@@ -11,6 +11,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 use thiserror::Error;
 
+use crate::annotate::parse_id;
 use crate::model::Entry;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
@@ -219,18 +220,25 @@ impl Store {
 
     /// The entry with this id, if the index holds it.
     pub fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let Some((_, hash)) = parse_id(id) else {
+            return Ok(None);
+        };
         let searcher = self.searcher();
         let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
+            Term::from_field_u64(self.fields.id, hash),
             IndexRecordOption::Basic,
         );
         let top = searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .search(&query, &TopDocs::with_limit(2).order_by_score())
             .map_err(|e| self.io(e))?;
-        match top.first() {
-            Some((_, address)) => self.entry(&searcher, *address).map(Some),
-            None => Ok(None),
+        // A passage and a quote could in principle share a hash; the id tells them apart.
+        for (_, address) in top {
+            let entry = self.entry(&searcher, address)?;
+            if entry.id == id {
+                return Ok(Some(entry));
+            }
         }
+        Ok(None)
     }
 
     /// The entry stored at a document address.
@@ -342,8 +350,7 @@ impl Writer {
     /// quotation met again, with one more source).
     pub fn put(&mut self, entry: &Entry, replace: bool) -> Result<(), StoreError> {
         if replace {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.id, &entry.id));
+            self.delete(&entry.id);
         }
         let doc = schema::to_doc(entry, &self.fields).map_err(|source| StoreError::Record {
             path: self.path.clone(),
@@ -357,8 +364,10 @@ impl Writer {
 
     /// Removes the entry with this id.
     pub fn delete(&mut self, id: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        if let Some((_, hash)) = parse_id(id) {
+            self.writer
+                .delete_term(Term::from_field_u64(self.fields.id, hash));
+        }
     }
 
     /// Makes everything put so far the index's new state, recording `payload` with it.

@@ -76,6 +76,21 @@ fn format_id(kind: Kind, hash: u64) -> String {
     format!("{}-{:016x}", kind.id_prefix(), hash)
 }
 
+/// The kind and hash an id names, or `None` when it is not a florilegium id: the index looks
+/// records up by the hash, a number being far cheaper to index than the id's text.
+pub fn parse_id(id: &str) -> Option<(Kind, u64)> {
+    let (prefix, hex) = id.split_once('-')?;
+    let kind = match prefix {
+        "p" => Kind::Passage,
+        "q" => Kind::Quote,
+        _ => return None,
+    };
+    if hex.len() != 16 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(hex, 16).ok().map(|hash| (kind, hash))
+}
+
 /// The 64-bit FNV-1a hash of some byte strings, each followed by a 0 byte: the fingerprint of
 /// ingest settings and cache files.
 pub fn hash(parts: &[&[u8]]) -> u64 {
@@ -317,16 +332,7 @@ impl Merger {
     pub fn unmatched_annotations(&self) -> Vec<String> {
         self.annotations
             .keys()
-            .filter(|id| {
-                let kind = match id.split_once('-').map(|(prefix, _)| prefix) {
-                    Some("p") => Kind::Passage,
-                    _ => Kind::Quote,
-                };
-                let hash = id
-                    .get(2..)
-                    .and_then(|hex| u64::from_str_radix(hex, 16).ok());
-                hash.is_none_or(|hash| !self.seen.contains_key(&(kind, hash)))
-            })
+            .filter(|id| parse_id(id).is_none_or(|key| !self.seen.contains_key(&key)))
             .cloned()
             .collect()
     }
@@ -432,6 +438,29 @@ mod tests {
         assert_ne!(a, id(Kind::Passage, "We should have an army.", None));
         // Pinned: an id must never change between releases or machines.
         assert_eq!(id(Kind::Passage, "abc", None), "p-5a73a6401abfa047");
+    }
+
+    #[test]
+    fn ids_parse_back_to_their_kind_and_hash_and_nothing_else_does() {
+        let quote = id(Kind::Quote, "We should have an army.", Some("Taft"));
+        let (kind, hash) = parse_id(&quote).expect("an id parses");
+        assert_eq!((kind, format_id(kind, hash)), (Kind::Quote, quote));
+        assert_eq!(
+            parse_id("p-5a73a6401abfa047"),
+            Some((Kind::Passage, 0x5a73_a640_1abf_a047))
+        );
+        for junk in [
+            "",
+            "q-",
+            "x-5a73a6401abfa047",
+            "p-5a73a6401abfa04",
+            "p-5a73a6401abfa0477",
+            "p-+a73a6401abfa047",
+            "p-5a73a6401abfa04\u{e9}",
+            "p5a73a6401abfa047",
+        ] {
+            assert_eq!(parse_id(junk), None, "{junk:?}");
+        }
     }
 
     #[test]
