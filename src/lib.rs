@@ -15,4 +15,5 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod source;
+pub mod stem;
 pub mod store;

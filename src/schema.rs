@@ -6,14 +6,14 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, TantivyDocument};
 use thiserror::Error;
 
 use crate::annotate::parse_id;
 use crate::model::Entry;
+use crate::stem::CachedStemmer;
 
 /// Version of the schema and of the record layout stored in the index. Bump it whenever either
 /// changes: an index of another version is rebuilt, never read wrongly.
@@ -99,7 +99,7 @@ pub fn register_tokenizers(index: &Index) {
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::English))
+            .filter(CachedStemmer)
             .build(),
     );
     manager.register(
