@@ -95,6 +95,9 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// True when nothing had changed and the index was left as it was.
     pub unchanged: bool,
+    /// Records written to the index by this run: all of them when it was built afresh, only
+    /// those the changed files touch when it was updated in place.
+    pub records_written: usize,
     /// How many of the skipped files and warnings lost something (an unreadable file, an
     /// unplaced line), as opposed to notes such as a binary file passed over.
     #[serde(skip)]
@@ -236,10 +239,38 @@ pub fn run(options: &Options) -> Result<Report> {
         }
     }
 
+    // A few changed files update the index in place; many, or any doubt, rebuild it whole.
+    let plan = previous
+        .as_ref()
+        .and_then(|previous| plan_update(index, previous, &settings, &stats, &reusable));
+    let mut fresh = match &plan {
+        Some(plan) => read_changed(&files, &stats, options.format, plan)?,
+        None => Vec::new(),
+    };
+
     let mut progress = Progress::new(options.progress, &stats);
-    let mut writer = Writer::rewrite(index, options.memory_mb)
-        .with_context(|| format!("cannot write the index at {}", index.display()))?;
-    let mut merger = Merger::new(settings.rules.clone(), settings.annotations.clone());
+    let incremental = plan.is_some();
+    let mut writer = if incremental {
+        Writer::update(index, options.memory_mb)
+    } else {
+        Writer::rewrite(index, options.memory_mb)
+    }
+    .with_context(|| format!("cannot write the index at {}", index.display()))?;
+    let mut merger = match plan {
+        Some(plan) => {
+            let mut merger =
+                Merger::incremental(settings.rules.clone(), settings.annotations.clone());
+            for key in plan
+                .touched
+                .into_iter()
+                .chain(fresh.iter().flat_map(Fresh::keys))
+            {
+                merger.rebuild(key);
+            }
+            merger
+        }
+        None => Merger::new(settings.rules.clone(), settings.annotations.clone()),
+    };
     let mut manifest = Manifest {
         settings: settings.fingerprint.clone(),
         annotations: settings.annotations_fingerprint.clone(),
@@ -248,7 +279,8 @@ pub fn run(options: &Options) -> Result<Report> {
         ..Manifest::default()
     };
     let mut pack = cache::Pack::create(index)?;
-    for (path, (shown, stat)) in files.iter().zip(&stats) {
+    let mut fresh = fresh.drain(..).peekable();
+    for (at, (path, (shown, stat))) in files.iter().zip(&stats).enumerate() {
         let mut sink = |line: Line, report: &mut Report, format: Format| -> Result<()> {
             match line {
                 Line::Record(record) => {
@@ -286,15 +318,27 @@ pub fn run(options: &Options) -> Result<Report> {
             report.skip(path, "cannot read its size and time", true);
             continue;
         };
-        let read = read_file(
-            path,
-            options.format,
-            &mut report,
-            &mut |line, report, format| {
-                pack.push(&line)?;
-                sink(line, report, format)
-            },
-        )?;
+        let read = match fresh.next_if(|f| f.at == at) {
+            // Read before the others, to know what it touches; its turn in the order is now.
+            Some(file) => {
+                for (line, format) in file.lines {
+                    pack.push(&line)?;
+                    sink(line, &mut report, format)?;
+                }
+                report.losses += file.report.losses;
+                report.files_skipped.extend(file.report.files_skipped);
+                file.format
+            }
+            None => read_file(
+                path,
+                options.format,
+                &mut report,
+                &mut |line, report, format| {
+                    pack.push(&line)?;
+                    sink(line, report, format)
+                },
+            )?,
+        };
         // A file skipped part way leaves dead lines in the pack, which no manifest names.
         if let Some(format) = read {
             let (offset, bytes) = pack.file_range();
@@ -315,9 +359,14 @@ pub fn run(options: &Options) -> Result<Report> {
     }
     pack.finish()?;
     progress.finishing();
-    // Records met in several places replace their first entry, once each.
-    for entry in merger.merged() {
-        writer.put(&entry, true)?;
+    // Records met in several places replace their first entry, once each; an update writes
+    // here every record its changed files touch, and removes those no file gives any more.
+    let rebuilt = merger.merged();
+    for entry in &rebuilt {
+        writer.put(entry, true)?;
+    }
+    for id in merger.gone() {
+        writer.delete(&id);
     }
     for id in merger.unmatched_annotations() {
         report.warnings.push(Warning {
@@ -333,6 +382,11 @@ pub fn run(options: &Options) -> Result<Report> {
     report.occurrences = Counts {
         passage: merger.occurrences(Kind::Passage),
         quote: merger.occurrences(Kind::Quote),
+    };
+    report.records_written = if incremental {
+        rebuilt.len()
+    } else {
+        report.records.passage + report.records.quote
     };
     manifest.summary = Summary {
         records: report.records.pair(),
@@ -352,6 +406,117 @@ pub fn run(options: &Options) -> Result<Report> {
     progress.done();
     cache::collect_garbage(index, &name, &manifest);
     Ok(report)
+}
+
+/// An update in place reads again at most this share of the corpus's bytes (one part in
+/// four); beyond it a rebuild costs little more, and nothing is held in memory ahead of time.
+const UPDATE_SHARE: u64 = 4;
+
+/// What an update in place rebuilds: the files to read again, and the records that the
+/// changed and removed files gave at the last ingest.
+struct Plan {
+    changed: Vec<usize>,
+    touched: HashSet<(Kind, u64)>,
+}
+
+/// A changed file, read ahead of its turn to learn which records it touches.
+struct Fresh {
+    /// Its place in the list of files.
+    at: usize,
+    lines: Vec<(Line, Format)>,
+    /// What reading it reported (skips and losses); its warnings are among `lines`.
+    report: Report,
+    format: Option<Format>,
+}
+
+impl Fresh {
+    fn keys(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
+        self.lines.iter().filter_map(|(line, _)| match line {
+            Line::Record(record) => Some(Merger::key(record)),
+            _ => None,
+        })
+    }
+}
+
+/// Whether the index can be updated in place: the settings and annotations are those of the
+/// last ingest, few bytes changed, and the cache still holds what every changed or removed
+/// file gave. `None` means a rebuild.
+fn plan_update(
+    index: &Path,
+    previous: &Manifest,
+    settings: &Settings,
+    stats: &[(String, Option<(u64, u128)>)],
+    reusable: &impl Fn(&str, Option<(u64, u128)>) -> Option<FileState>,
+) -> Option<Plan> {
+    if previous.settings != settings.fingerprint
+        || previous.annotations != settings.annotations_fingerprint
+    {
+        return None;
+    }
+    let total: u64 = stats
+        .iter()
+        .filter_map(|(_, s)| *s)
+        .map(|(len, _)| len)
+        .sum();
+    let changed: Vec<usize> = (0..stats.len())
+        .filter(|&at| reusable(&stats[at].0, stats[at].1).is_none())
+        .collect();
+    let changed_bytes: u64 = changed
+        .iter()
+        .filter_map(|&at| stats[at].1)
+        .map(|(len, _)| len)
+        .sum();
+    if changed_bytes.saturating_mul(UPDATE_SHARE) > total {
+        return None;
+    }
+    let unchanged: HashSet<&str> = (0..stats.len())
+        .filter(|at| !changed.contains(at))
+        .map(|at| stats[at].0.as_str())
+        .collect();
+    let mut touched = HashSet::new();
+    for (shown, state) in &previous.files {
+        if unchanged.contains(shown.as_str()) {
+            continue;
+        }
+        let raw = cache::raw(index, state).ok()?;
+        cache::lines(index, state, &raw, |line| {
+            if let Line::Record(record) = line {
+                touched.insert(Merger::key(&record));
+            }
+            Ok(())
+        })
+        .ok()?;
+    }
+    Some(Plan { changed, touched })
+}
+
+/// Reads the changed files of a plan, in order, ahead of the ingest.
+fn read_changed(
+    files: &[PathBuf],
+    stats: &[(String, Option<(u64, u128)>)],
+    format: Option<Format>,
+    plan: &Plan,
+) -> Result<Vec<Fresh>> {
+    let mut fresh = Vec::new();
+    for &at in &plan.changed {
+        if stats[at].1.is_none() {
+            // The ingest reports it in its turn.
+            continue;
+        }
+        let mut report = Report::default();
+        let mut lines = Vec::new();
+        let read = read_file(&files[at], format, &mut report, &mut |line, _, format| {
+            lines.push((line, format));
+            Ok(())
+        })?;
+        fresh.push(Fresh {
+            at,
+            lines,
+            report,
+            format: read,
+        });
+    }
+    Ok(fresh)
 }
 
 /// The progress bar of a long ingest on stderr: bytes read of the files' total, files, MB/s

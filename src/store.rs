@@ -313,6 +313,12 @@ impl Writer {
         Ok(writer)
     }
 
+    /// Opens the index at `dir` to update it in place with the memory of a full ingest; like
+    /// `rewrite`, it fails with `Busy` when another process writes it.
+    pub fn update(dir: &Path, memory_mb: usize) -> Result<Writer, StoreError> {
+        Writer::with_memory(dir, memory_mb)
+    }
+
     /// Opens the index at `dir` to change some entries; like `rewrite`, it fails with `Busy`
     /// when another process writes it.
     pub fn open(dir: &Path) -> Result<Writer, StoreError> {

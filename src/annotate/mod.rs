@@ -6,7 +6,7 @@ pub mod names;
 pub mod tags;
 pub mod years;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use regex::Regex;
 
@@ -186,6 +186,12 @@ pub struct Merger {
     paragraphs: HashMap<u32, u32>,
     /// Records met more than once, as first met: their entries are built by `merged`.
     merged: HashMap<(Kind, u64), Record>,
+    /// When set, only these records get entries, all of them from `merged`: an incremental
+    /// ingest rebuilds the records its changed files touch and leaves the others in the index.
+    only: Option<HashSet<(Kind, u64)>>,
+    /// For an incremental merger, the first occurrence of each marked record met only once so
+    /// far: its entry is built from it, as a full ingest builds it.
+    first: HashMap<(Kind, u64), Record>,
     rules: Vec<Rule>,
     annotations: BTreeMap<String, UserAnnotation>,
 }
@@ -200,17 +206,48 @@ impl Merger {
         }
     }
 
+    /// A merger that builds entries only for the records `rebuild` is told of, once every
+    /// input is read (`merged` gives them); every other record is only counted and placed.
+    pub fn incremental(rules: Vec<Rule>, annotations: BTreeMap<String, UserAnnotation>) -> Merger {
+        Merger {
+            only: Some(HashSet::new()),
+            ..Merger::new(rules, annotations)
+        }
+    }
+
+    /// The key of a record: its kind and the hash behind its id.
+    pub fn key(record: &Record) -> (Kind, u64) {
+        let author = record.author.as_ref().map(|a| a.name.as_str());
+        (record.kind, id_hash(record.kind, &record.text, author))
+    }
+
+    /// Marks a record for rebuilding by an incremental merger; a full merger rebuilds all.
+    pub fn rebuild(&mut self, key: (Kind, u64)) {
+        if let Some(only) = &mut self.only {
+            only.insert(key);
+        }
+    }
+
+    /// The records marked for rebuilding that no input gave: their entries are to be removed.
+    pub fn gone(&self) -> Vec<String> {
+        let Some(only) = &self.only else {
+            return Vec::new();
+        };
+        let mut gone: Vec<String> = only
+            .iter()
+            .filter(|key| !self.seen.contains_key(key))
+            .map(|&(kind, hash)| format_id(kind, hash))
+            .collect();
+        gone.sort();
+        gone
+    }
+
     /// Annotates a record read in `format`. Returns its entry the first time the record is
-    /// met. A record met again (the same passage or quotation in another place) only adds its
+    /// met (never, for an incremental merger). A record met again (the same passage or quotation in another place) only adds its
     /// place and keywords here, and `merged` gives its final entry once every input is read:
     /// each entry is built and written at most twice, however often it recurs.
     pub fn add(&mut self, record: Record, format: &'static str) -> Option<Entry> {
-        let hash = id_hash(
-            record.kind,
-            &record.text,
-            record.author.as_ref().map(|a| a.name.as_str()),
-        );
-        let key = (record.kind, hash);
+        let key = Merger::key(&record);
         let mut place = Place {
             path: self.strings.intern(Some(&record.source.path)),
             line_start: record.source.line_start,
@@ -248,18 +285,33 @@ impl Merger {
                 seen.keywords.push(keyword);
             }
         }
-        if first_time {
-            Some(self.entry(key, record))
-        } else {
-            self.merged.entry(key).or_insert(record);
-            None
+        match &self.only {
+            // The same records as a full ingest: a record met once is built from its only
+            // occurrence, one met again from its second (see `merged`).
+            Some(only) if only.contains(&key) && first_time => {
+                self.first.insert(key, record);
+                None
+            }
+            Some(only) => {
+                if only.contains(&key) {
+                    self.first.remove(&key);
+                    self.merged.entry(key).or_insert(record);
+                }
+                None
+            }
+            None if first_time => Some(self.entry(key, record)),
+            None => {
+                self.merged.entry(key).or_insert(record);
+                None
+            }
         }
     }
 
     /// The final entries of the records met more than once, to replace the entries `add`
-    /// returned for them.
+    /// returned for them; for an incremental merger, of every record marked and met.
     pub fn merged(&mut self) -> Vec<Entry> {
-        let merged = std::mem::take(&mut self.merged);
+        let mut merged = std::mem::take(&mut self.merged);
+        merged.extend(std::mem::take(&mut self.first));
         merged
             .into_iter()
             .map(|(key, record)| self.entry(key, record))

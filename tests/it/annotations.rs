@@ -34,6 +34,14 @@ struct Report {
     files_ingested: usize,
     files_read: usize,
     unchanged: bool,
+    records: Counts,
+    records_written: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct Counts {
+    passage: usize,
+    quote: usize,
 }
 
 fn ingest(ws: &Workspace, args: &[&str]) -> Report {
@@ -308,6 +316,94 @@ fn ingest_reads_only_what_changed_and_ids_stay() {
     let rebuilt = ingest(&ws, &["--rebuild"]);
     assert_eq!(rebuilt.files_read, 7);
     assert_eq!(ids(&all(&ws)), ids(&after));
+}
+
+/// Every record of an index, as sorted JSON lines.
+fn dump(ws: &Workspace, index: &str) -> Vec<String> {
+    let mut lines: Vec<String> = ws
+        .flor(&[
+            "search", "*", "--index", index, "--limit", "100000", "--format", "jsonl",
+        ])
+        .expect_code(0)
+        .stdout()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn an_update_in_place_gives_the_records_of_a_rebuild() {
+    let ws = Workspace::with_corpus();
+    // Enough text that stays the same for the changes below to be a small share of the corpus.
+    let chronicle: String = (0..300)
+        .map(|n| {
+            format!(
+                "Entry {n} of the chronicle: a caravan reached Ctesiphon in the year {}.\n\n",
+                600 + n
+            )
+        })
+        .collect();
+    ws.write("corpus/chronicle.txt", chronicle);
+    let first = ingest(&ws, &[]);
+    assert_eq!(
+        first.records_written,
+        first.records.passage + first.records.quote
+    );
+
+    // Taft's quotation leaves the Qadisiyyah page, where a paragraph is also reworded.
+    let page = ws.path().join(QADISIYYAH);
+    let text = fs::read_to_string(&page).expect("read the page");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let quote = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("We should have an army"))
+        .expect("Taft's quotation on the page");
+    lines.drain(quote..quote + 3);
+    let edited = lines
+        .join("\n")
+        .replace("The victory laid", "The great victory laid");
+    fs::write(&page, edited).expect("write the page");
+    // A page goes away, and a new file repeats a paragraph of a page that does not change.
+    fs::remove_file(ws.path().join("corpus/005_byzantine_sasanian_war.txt")).expect("remove");
+    let nahavand = fs::read_to_string(ws.path().join("corpus/002_battle_of_nahavand.txt"))
+        .expect("read a page");
+    let paragraph = nahavand
+        .split("\n\n")
+        .find(|block| block.len() > 300)
+        .expect("a paragraph");
+    ws.write("corpus/excerpt.txt", paragraph);
+
+    let update = ingest(&ws, &[]);
+    assert_eq!((update.files_ingested, update.files_read), (8, 2));
+    let total = update.records.passage + update.records.quote;
+    assert!(
+        update.records_written > 0 && update.records_written * 10 < total,
+        "an update writes only what changed: {update:?}"
+    );
+    ws.flor(&["ingest", "--index", "rebuilt"]).expect_code(0);
+    let updated = dump(&ws, "index");
+    assert_eq!(updated, dump(&ws, "rebuilt"));
+    assert_eq!(updated.len(), total);
+
+    let records = all(&ws);
+    let taft = with_id(&records, TAFT);
+    assert!(
+        taft.sources.iter().all(|s| s.path != QADISIYYAH),
+        "{taft:?}"
+    );
+    assert!(
+        records
+            .iter()
+            .all(|r| r.sources.iter().all(|s| !s.path.contains("005_")))
+    );
+    let repeated = records
+        .iter()
+        .find(|r| r.sources.iter().any(|s| s.path == "corpus/excerpt.txt"))
+        .expect("the excerpt's paragraph");
+    assert_eq!(repeated.sources.len(), 2, "{repeated:?}");
+    assert!(ingest(&ws, &[]).unchanged);
 }
 
 #[test]
