@@ -24,31 +24,45 @@ pub(crate) fn must(pattern: &str) -> Regex {
 /// Text reduced to what identifies it: lowercase letters and digits, single spaces between
 /// words. Punctuation, quote styles, dashes and line breaks do not change an id.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
+    normalize_with(text, |bytes| out.extend_from_slice(bytes));
+    // Whole characters only ever go in, so the bytes are UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The bytes of `normalize(text)`, handed to `emit` piece by piece as they are found: an id is
+/// hashed straight from the text, with no string built on the way.
+fn normalize_with(text: &str, mut emit: impl FnMut(&[u8])) {
     let mut pending_space = false;
+    let mut started = false;
     for c in text.chars() {
         // ASCII first: nearly every character, and far cheaper than the Unicode tables.
-        let alphanumeric = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if alphanumeric {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if pending_space && started {
+                    emit(b" ");
+                }
+                pending_space = false;
+                started = true;
+                emit(&[c.to_ascii_lowercase() as u8]);
+            } else if c.is_whitespace() || c == '-' {
+                pending_space = true;
+            }
+        } else if c.is_alphanumeric() {
+            if pending_space && started {
+                emit(b" ");
             }
             pending_space = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+            started = true;
+            let mut buffer = [0u8; 4];
+            for lower in c.to_lowercase() {
+                emit(lower.encode_utf8(&mut buffer).as_bytes());
             }
-        } else if c.is_whitespace() || c == '-' || c == '—' || c == '–' {
+        } else if c.is_whitespace() || c == '—' || c == '–' {
             pending_space = true;
         }
         // Other punctuation is dropped without splitting: "Bakr’s" and "Bakr's" both read "bakrs".
     }
-    out
 }
 
 /// The stable id of a record: `p-` or `q-` and 16 hex digits of a 64-bit FNV-1a hash of the
@@ -64,10 +78,10 @@ fn id_hash(kind: Kind, text: &str, author: Option<&str>) -> u64 {
     let mut hash = Fnv1a::new();
     hash.write(kind.as_str().as_bytes());
     hash.write(&[0]);
-    hash.write(normalize(text).as_bytes());
+    normalize_with(text, |bytes| hash.write(bytes));
     if kind == Kind::Quote {
         hash.write(&[0]);
-        hash.write(normalize(author.unwrap_or("")).as_bytes());
+        normalize_with(author.unwrap_or(""), |bytes| hash.write(bytes));
     }
     hash.finish()
 }
@@ -490,6 +504,27 @@ mod tests {
         assert_ne!(a, id(Kind::Passage, "We should have an army.", None));
         // Pinned: an id must never change between releases or machines.
         assert_eq!(id(Kind::Passage, "abc", None), "p-5a73a6401abfa047");
+    }
+
+    #[test]
+    fn ids_hash_the_normalized_text_without_building_it() {
+        for text in [
+            "",
+            "  --  ",
+            "We should have an army — so organized.\u{b}Bakr’s ÉLAN, İstanbul; ΣΟΦΊΑ 636–651",
+            "Ünïcödé\tand\r\nASCII-mixed   text ﬁne",
+        ] {
+            let mut whole = Fnv1a::new();
+            whole.write(Kind::Passage.as_str().as_bytes());
+            whole.write(&[0]);
+            whole.write(normalize(text).as_bytes());
+            assert_eq!(
+                id_hash(Kind::Passage, text, None),
+                whole.finish(),
+                "{text:?}"
+            );
+        }
+        assert_eq!(normalize("Bakr’s ÉLAN\u{b}x — y"), "bakrs élan x y");
     }
 
     #[test]
