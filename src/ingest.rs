@@ -250,6 +250,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let mut progress = Progress::new(options.progress, &stats);
     let incremental = plan.is_some();
+    let copy_unchanged = plan.as_ref().is_none_or(|plan| plan.compact);
     let mut writer = if incremental {
         Writer::update(index, options.memory_mb)
     } else {
@@ -301,14 +302,19 @@ pub fn run(options: &Options) -> Result<Report> {
         if let Some(state) = reusable(shown, *stat) {
             let format = Format::from_name(&state.format).unwrap_or(Format::Plain);
             let raw = cache::raw(index, &state)?;
-            pack.push_raw(&raw)?;
             cache::lines(index, &state, &raw, |line| sink(line, &mut report, format))?;
-            let (offset, bytes) = pack.file_range();
-            let state = FileState {
-                cache: pack.name().to_string(),
-                offset,
-                bytes,
-                ..state
+            // An update leaves an unchanged file's lines in the pack that holds them.
+            let state = if copy_unchanged {
+                pack.push_raw(&raw)?;
+                let (offset, bytes) = pack.file_range();
+                FileState {
+                    cache: pack.name().to_string(),
+                    offset,
+                    bytes,
+                    ..state
+                }
+            } else {
+                state
             };
             manifest.files.insert(shown.clone(), state);
             report.files_ingested += 1;
@@ -417,6 +423,9 @@ const UPDATE_SHARE: u64 = 4;
 struct Plan {
     changed: Vec<usize>,
     touched: HashSet<(Kind, u64)>,
+    /// The packs the unchanged files' lines are in hold as much again of lines no file needs
+    /// any more: this ingest copies the lines it keeps into its own pack, and the old packs go.
+    compact: bool,
 }
 
 /// A changed file, read ahead of its turn to learn which records it touches.
@@ -487,7 +496,26 @@ fn plan_update(
         })
         .ok()?;
     }
-    Some(Plan { changed, touched })
+    let live: u64 = unchanged
+        .iter()
+        .filter_map(|shown| previous.files.get(*shown))
+        .map(|state| state.bytes)
+        .sum();
+    let packs: HashSet<&str> = unchanged
+        .iter()
+        .filter_map(|shown| previous.files.get(*shown))
+        .map(|state| state.cache.as_str())
+        .collect();
+    let held: u64 = packs
+        .iter()
+        .filter_map(|name| fs::metadata(cache::dir(index).join(name)).ok())
+        .map(|meta| meta.len())
+        .sum();
+    Some(Plan {
+        changed,
+        touched,
+        compact: held > live.saturating_mul(2),
+    })
 }
 
 /// Reads the changed files of a plan, in order, ahead of the ingest.

@@ -377,6 +377,16 @@ fn an_update_in_place_gives_the_records_of_a_rebuild() {
 
     let update = ingest(&ws, &[]);
     assert_eq!((update.files_ingested, update.files_read), (8, 2));
+    // The unchanged files' lines stay in the pack of the first ingest; the new one holds the
+    // two files read.
+    let packs = || {
+        fs::read_dir(ws.path().join("index/.flor-cache"))
+            .expect("the cache")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("pack-"))
+            .count()
+    };
+    assert_eq!(packs(), 2);
     let total = update.records.passage + update.records.quote;
     assert!(
         update.records_written > 0 && update.records_written * 10 < total,
@@ -404,6 +414,55 @@ fn an_update_in_place_gives_the_records_of_a_rebuild() {
         .expect("the excerpt's paragraph");
     assert_eq!(repeated.sources.len(), 2, "{repeated:?}");
     assert!(ingest(&ws, &[]).unchanged);
+
+    // A second update reads through both packs.
+    let page = ws.path().join("corpus/003_fall_of_ctesiphon.txt");
+    let text = fs::read_to_string(&page).expect("read a page");
+    fs::write(&page, text.replacen(" the ", " the old ", 1)).expect("write");
+    let second = ingest(&ws, &[]);
+    assert_eq!(second.files_read, 1);
+    assert!(second.records_written * 10 < total, "{second:?}");
+    ws.flor(&["ingest", "--index", "rebuilt2"]).expect_code(0);
+    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt2"));
+    ingest(&ws, &["--rebuild"]);
+    assert_eq!(packs(), 1, "a rebuild keeps one pack");
+    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt2"));
+}
+
+/// Bytes of the ingest cache's packs.
+fn pack_bytes(ws: &Workspace) -> u64 {
+    fs::read_dir(ws.path().join("index/.flor-cache"))
+        .expect("the cache")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("pack-"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[test]
+fn removing_most_files_updates_in_place_and_compacts_the_cache() {
+    let ws = Workspace::empty();
+    for file in 0..10 {
+        let text: String = (0..20)
+            .map(|n| format!("Paragraph {n} of notebook {file} records a journey of {n} days.\n\n"))
+            .collect();
+        ws.write(&format!("corpus/notebook{file}.txt"), text);
+    }
+    let first = ingest(&ws, &[]);
+    assert_eq!(first.records.passage, 200);
+    let full = pack_bytes(&ws);
+    for file in 0..6 {
+        fs::remove_file(ws.path().join(format!("corpus/notebook{file}.txt"))).expect("remove");
+    }
+    let update = ingest(&ws, &[]);
+    assert_eq!((update.files_read, update.records_written), (0, 0));
+    assert_eq!(update.records.passage, 80);
+    // Six tenths of the pack were lines of removed files: the lines kept were copied anew.
+    let compacted = pack_bytes(&ws);
+    assert!(compacted * 10 < full * 5, "{compacted} of {full} bytes");
+    ws.flor(&["ingest", "--index", "rebuilt"]).expect_code(0);
+    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt"));
 }
 
 #[test]
