@@ -112,6 +112,37 @@ fn sigkill_during_ingest_never_costs_the_index() {
 }
 
 #[test]
+fn sigkill_during_an_update_in_place_never_costs_the_index() {
+    let ws = Workspace::empty();
+    big_corpus(&ws, 8, 3000);
+    ws.flor(&["ingest", "big"]).expect_code(0);
+    for kill in 0..3u64 {
+        // One file of eight changes: the ingest updates the index in place.
+        let file = ws.path().join(format!("big/prose{}.txt", 2 * kill + 1));
+        let mut text = fs::read_to_string(&file).expect("read a file");
+        text.push_str(&format!("A late paragraph {kill} about the garrison.\n"));
+        fs::write(&file, &text).expect("write a file");
+        let started = Instant::now();
+        let mut child = flor_command(&ws, &["ingest", "big"])
+            .spawn()
+            .expect("start an ingest");
+        std::thread::sleep(Duration::from_millis(400).mul_f64(fraction(kill)));
+        let _ = child.kill();
+        let _ = child.wait();
+        let took = started.elapsed();
+        ws.flor(&["search", "*", "--limit", "1"]).expect_code(0);
+        ws.flor(&["ingest", "big"]).expect_code(0);
+        ws.flor(&["ingest", "big", "--index", "reference", "--rebuild"])
+            .expect_code(0);
+        assert_eq!(
+            dump(&ws, "index"),
+            dump(&ws, "reference"),
+            "kill {kill} after {took:?}: records differ"
+        );
+    }
+}
+
+#[test]
 fn sigkill_during_annotate_never_leaves_a_partial_annotations_file() {
     let ws = Workspace::with_corpus();
     // Thousands of annotations (of records no longer in the corpus, which are kept) make the
