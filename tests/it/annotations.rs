@@ -318,21 +318,6 @@ fn ingest_reads_only_what_changed_and_ids_stay() {
     assert_eq!(ids(&all(&ws)), ids(&after));
 }
 
-/// Every record of an index, as sorted JSON lines.
-fn dump(ws: &Workspace, index: &str) -> Vec<String> {
-    let mut lines: Vec<String> = ws
-        .flor(&[
-            "search", "*", "--index", index, "--limit", "100000", "--format", "jsonl",
-        ])
-        .expect_code(0)
-        .stdout()
-        .lines()
-        .map(String::from)
-        .collect();
-    lines.sort();
-    lines
-}
-
 #[test]
 fn an_update_in_place_gives_the_records_of_a_rebuild() {
     let ws = Workspace::with_corpus();
@@ -393,8 +378,8 @@ fn an_update_in_place_gives_the_records_of_a_rebuild() {
         "an update writes only what changed: {update:?}"
     );
     ws.flor(&["ingest", "--index", "rebuilt"]).expect_code(0);
-    let updated = dump(&ws, "index");
-    assert_eq!(updated, dump(&ws, "rebuilt"));
+    let updated = ws.dump("index");
+    assert_eq!(updated, ws.dump("rebuilt"));
     assert_eq!(updated.len(), total);
 
     let records = all(&ws);
@@ -423,10 +408,10 @@ fn an_update_in_place_gives_the_records_of_a_rebuild() {
     assert_eq!(second.files_read, 1);
     assert!(second.records_written * 10 < total, "{second:?}");
     ws.flor(&["ingest", "--index", "rebuilt2"]).expect_code(0);
-    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt2"));
+    assert_eq!(ws.dump("index"), ws.dump("rebuilt2"));
     ingest(&ws, &["--rebuild"]);
     assert_eq!(packs(), 1, "a rebuild keeps one pack");
-    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt2"));
+    assert_eq!(ws.dump("index"), ws.dump("rebuilt2"));
 }
 
 /// Bytes of the ingest cache's packs.
@@ -462,7 +447,7 @@ fn removing_most_files_updates_in_place_and_compacts_the_cache() {
     let compacted = pack_bytes(&ws);
     assert!(compacted * 10 < full * 5, "{compacted} of {full} bytes");
     ws.flor(&["ingest", "--index", "rebuilt"]).expect_code(0);
-    assert_eq!(dump(&ws, "index"), dump(&ws, "rebuilt"));
+    assert_eq!(ws.dump("index"), ws.dump("rebuilt"));
 }
 
 #[test]

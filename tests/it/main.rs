@@ -56,6 +56,29 @@ impl Workspace {
         path
     }
 
+    /// Every record of the index at `index`, as sorted JSON lines: a clean comparison of two
+    /// indexes.
+    pub fn dump(&self, index: &str) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .flor(&[
+                "search",
+                "*",
+                "--index",
+                index,
+                "--limit",
+                "100000000",
+                "--format",
+                "jsonl",
+            ])
+            .expect_code(0)
+            .stdout()
+            .lines()
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    }
+
     /// Runs `flor` with these arguments in the workspace, without colour or FLOR_INDEX.
     pub fn flor(&self, args: &[&str]) -> Run {
         self.flor_with(args, &[])

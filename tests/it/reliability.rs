@@ -35,28 +35,6 @@ fn big_corpus(ws: &Workspace, files: usize, records: usize) {
     }
 }
 
-/// Every record, sorted, as a clean comparison of two indexes.
-fn dump(ws: &Workspace, index: &str) -> Vec<String> {
-    let mut lines: Vec<String> = ws
-        .flor(&[
-            "search",
-            "*",
-            "--index",
-            index,
-            "--limit",
-            "100000000",
-            "--format",
-            "jsonl",
-        ])
-        .expect_code(0)
-        .stdout()
-        .lines()
-        .map(String::from)
-        .collect();
-    lines.sort();
-    lines
-}
-
 fn flor_command(ws: &Workspace, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_flor"));
     command
@@ -86,7 +64,7 @@ fn sigkill_during_ingest_never_costs_the_index() {
     ws.flor(&["ingest", "big", "--index", "reference"])
         .expect_code(0);
     let took = started.elapsed();
-    let reference = dump(&ws, "reference");
+    let reference = ws.dump("reference");
     assert!(reference.len() > 30_000, "{}", reference.len());
     for kill in 0..5u64 {
         let mut args = vec!["ingest", "big", "--index", "index"];
@@ -107,7 +85,7 @@ fn sigkill_during_ingest_never_costs_the_index() {
         );
         ws.flor(&["ingest", "big", "--index", "index"])
             .expect_code(0);
-        assert_eq!(dump(&ws, "index"), reference, "kill {kill}: records differ");
+        assert_eq!(ws.dump("index"), reference, "kill {kill}: records differ");
     }
 }
 
@@ -135,8 +113,8 @@ fn sigkill_during_an_update_in_place_never_costs_the_index() {
         ws.flor(&["ingest", "big", "--index", "reference", "--rebuild"])
             .expect_code(0);
         assert_eq!(
-            dump(&ws, "index"),
-            dump(&ws, "reference"),
+            ws.dump("index"),
+            ws.dump("reference"),
             "kill {kill} after {took:?}: records differ"
         );
     }
@@ -197,7 +175,7 @@ fn a_second_writer_is_refused_and_readers_see_a_snapshot() {
     big_corpus(&ws, 4, 8000);
     ws.flor(&["ingest", "big", "--index", "index"])
         .expect_code(0);
-    let records = dump(&ws, "index").len();
+    let records = ws.dump("index").len();
     let mut refused = 0;
     for _ in 0..5 {
         let mut first = flor_command(&ws, &["ingest", "big", "--index", "index", "--rebuild"])
@@ -223,21 +201,7 @@ fn a_second_writer_is_refused_and_readers_see_a_snapshot() {
             } else {
                 assert_eq!(second.code(), 0, "{}", second.stderr());
             }
-            let seen = ws
-                .flor(&[
-                    "search",
-                    "*",
-                    "--index",
-                    "index",
-                    "--limit",
-                    "100000000",
-                    "--format",
-                    "jsonl",
-                ])
-                .expect_code(0)
-                .stdout()
-                .lines()
-                .count();
+            let seen = ws.dump("index").len();
             assert_eq!(
                 seen, records,
                 "a search sees the previous or the new state, whole"
@@ -249,7 +213,7 @@ fn a_second_writer_is_refused_and_readers_see_a_snapshot() {
         }
     }
     assert!(refused > 0, "no second ingest ever overlapped the first");
-    assert_eq!(dump(&ws, "index").len(), records);
+    assert_eq!(ws.dump("index").len(), records);
 }
 
 #[test]
