@@ -130,24 +130,40 @@ pub fn raw(index: &Path, state: &FileState) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Decodes raw lines from `raw` one by one.
+/// Decodes raw lines from `raw` one by one, each with the id hash of its record when the pack
+/// holds it (a record line is `HASH<tab>JSON`, any other line `JSON`).
 pub fn lines(
     index: &Path,
     state: &FileState,
     raw: &[u8],
-    mut each: impl FnMut(Line) -> Result<()>,
+    mut each: impl FnMut(Line, Option<u64>) -> Result<()>,
 ) -> Result<()> {
+    let damaged = || {
+        format!(
+            "{} is damaged; run `flor ingest --rebuild`",
+            dir(index).join(&state.cache).display()
+        )
+    };
     for line in raw.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let parsed = serde_json::from_slice(line).with_context(|| {
-            format!(
-                "{} is damaged; run `flor ingest --rebuild`",
-                dir(index).join(&state.cache).display()
-            )
-        })?;
-        each(parsed)?;
+        let (hash, json) = match line.get(HASH_DIGITS) {
+            Some(b'\t') => {
+                let (hex, json) = line.split_at(HASH_DIGITS);
+                let hash = std::str::from_utf8(hex)
+                    .ok()
+                    .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+                    .with_context(damaged)?;
+                (Some(hash), &json[1..])
+            }
+            _ => (None, line),
+        };
+        let parsed = serde_json::from_slice(json).with_context(damaged)?;
+        each(parsed, hash)?;
     }
     Ok(())
 }
+
+/// Hex digits of the id hash that leads a record line.
+const HASH_DIGITS: usize = 16;
 
 /// The pack an ingest writes: every file's lines, one range per file. A pack no committed
 /// manifest names is garbage, so a killed ingest leaves nothing that could be read wrongly.
@@ -198,9 +214,14 @@ impl Pack {
         (self.start, self.written - self.start)
     }
 
-    /// Adds a line of the current file.
-    pub fn push(&mut self, line: &Line) -> Result<()> {
+    /// Adds a line of the current file; a record's line leads with its id hash, so that
+    /// reading it back does not hash its text again.
+    pub fn push(&mut self, line: &Line, hash: Option<u64>) -> Result<()> {
         self.line.clear();
+        if let Some(hash) = hash {
+            write!(self.line, "{hash:0width$x}\t", width = HASH_DIGITS)
+                .context("cannot write the ingest cache")?;
+        }
         serde_json::to_writer(&mut self.line, line).context("cannot write the ingest cache")?;
         self.line.push(b'\n');
         let line = std::mem::take(&mut self.line);
@@ -281,11 +302,12 @@ mod tests {
         };
         let mut pack = Pack::create(index).expect("create");
         pack.start_file();
-        pack.push(&Line::Record(Box::new(record.clone())))
+        pack.push(&Line::Record(Box::new(record.clone())), Some(0xab))
             .expect("push");
         let (a_offset, a_bytes) = pack.file_range();
         pack.start_file();
-        pack.push(&Line::Warning(warning.clone())).expect("push");
+        pack.push(&Line::Warning(warning.clone()), None)
+            .expect("push");
         let (b_offset, b_bytes) = pack.file_range();
         let name = pack.name().to_string();
         pack.finish().expect("finish");
@@ -300,8 +322,8 @@ mod tests {
         let read_back = |state: &FileState| {
             let raw = raw(index, state).expect("raw");
             let mut got = Vec::new();
-            lines(index, state, &raw, |line| {
-                got.push(format!("{line:?}"));
+            lines(index, state, &raw, |line, hash| {
+                got.push(format!("{line:?} {hash:?}"));
                 Ok(())
             })
             .expect("lines");
@@ -310,9 +332,12 @@ mod tests {
         let (a, b) = (state(a_offset, a_bytes), state(b_offset, b_bytes));
         assert_eq!(
             read_back(&a),
-            vec![format!("{:?}", Line::Record(Box::new(record)))]
+            vec![format!("{:?} Some(171)", Line::Record(Box::new(record)))]
         );
-        assert_eq!(read_back(&b), vec![format!("{:?}", Line::Warning(warning))]);
+        assert_eq!(
+            read_back(&b),
+            vec![format!("{:?} None", Line::Warning(warning))]
+        );
         // A range past the end of the pack is not there to be read.
         let beyond = state(b_offset, b_bytes + 1);
         assert!(has(index, &b) && !has(index, &beyond));

@@ -282,10 +282,10 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut pack = cache::Pack::create(index)?;
     let mut fresh = fresh.drain(..).peekable();
     for (at, (path, (shown, stat))) in files.iter().zip(&stats).enumerate() {
-        let mut sink = |line: Line, report: &mut Report, format: Format| -> Result<()> {
+        let mut sink = |line: Line, hash: Option<u64>, report: &mut Report, format: Format| {
             match line {
                 Line::Record(record) => {
-                    if let Some(entry) = merger.add(*record, format.name()) {
+                    if let Some(entry) = merger.add(*record, format.name(), hash) {
                         writer.put(&entry, false)?;
                     }
                 }
@@ -295,14 +295,16 @@ pub fn run(options: &Options) -> Result<Report> {
                 }
                 Line::Notice(warning) => report.warnings.push(warning),
             }
-            Ok(())
+            Ok::<(), anyhow::Error>(())
         };
         progress.file(stat.map_or(0, |(len, _)| len));
         pack.start_file();
         if let Some(state) = reusable(shown, *stat) {
             let format = Format::from_name(&state.format).unwrap_or(Format::Plain);
             let raw = cache::raw(index, &state)?;
-            cache::lines(index, &state, &raw, |line| sink(line, &mut report, format))?;
+            cache::lines(index, &state, &raw, |line, hash| {
+                sink(line, hash, &mut report, format)
+            })?;
             // An update leaves an unchanged file's lines in the pack that holds them.
             let state = if copy_unchanged {
                 pack.push_raw(&raw)?;
@@ -327,9 +329,9 @@ pub fn run(options: &Options) -> Result<Report> {
         let read = match fresh.next_if(|f| f.at == at) {
             // Read before the others, to know what it touches; its turn in the order is now.
             Some(file) => {
-                for (line, format) in file.lines {
-                    pack.push(&line)?;
-                    sink(line, &mut report, format)?;
+                for (line, format, hash) in file.lines {
+                    pack.push(&line, hash)?;
+                    sink(line, hash, &mut report, format)?;
                 }
                 report.losses += file.report.losses;
                 report.files_skipped.extend(file.report.files_skipped);
@@ -340,8 +342,9 @@ pub fn run(options: &Options) -> Result<Report> {
                 options.format,
                 &mut report,
                 &mut |line, report, format| {
-                    pack.push(&line)?;
-                    sink(line, report, format)
+                    let hash = record_hash(&line);
+                    pack.push(&line, hash)?;
+                    sink(line, hash, report, format)
                 },
             )?,
         };
@@ -432,7 +435,8 @@ struct Plan {
 struct Fresh {
     /// Its place in the list of files.
     at: usize,
-    lines: Vec<(Line, Format)>,
+    /// Each line with the format it was read in and, for a record, its id hash.
+    lines: Vec<(Line, Format, Option<u64>)>,
     /// What reading it reported (skips and losses); its warnings are among `lines`.
     report: Report,
     format: Option<Format>,
@@ -440,10 +444,18 @@ struct Fresh {
 
 impl Fresh {
     fn keys(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
-        self.lines.iter().filter_map(|(line, _)| match line {
-            Line::Record(record) => Some(Merger::key(record)),
+        self.lines.iter().filter_map(|(line, _, hash)| match line {
+            Line::Record(record) => Some((record.kind, (*hash)?)),
             _ => None,
         })
+    }
+}
+
+/// The id hash of a record line, computed once as it is read: the pack keeps it.
+fn record_hash(line: &Line) -> Option<u64> {
+    match line {
+        Line::Record(record) => Some(Merger::key(record).1),
+        _ => None,
     }
 }
 
@@ -488,9 +500,9 @@ fn plan_update(
             continue;
         }
         let raw = cache::raw(index, state).ok()?;
-        cache::lines(index, state, &raw, |line| {
+        cache::lines(index, state, &raw, |line, hash| {
             if let Line::Record(record) = line {
-                touched.insert(Merger::key(&record));
+                touched.insert(hash.map_or_else(|| Merger::key(&record), |h| (record.kind, h)));
             }
             Ok(())
         })
@@ -534,7 +546,8 @@ fn read_changed(
         let mut report = Report::default();
         let mut lines = Vec::new();
         let read = read_file(&files[at], format, &mut report, &mut |line, _, format| {
-            lines.push((line, format));
+            let hash = record_hash(&line);
+            lines.push((line, format, hash));
             Ok(())
         })?;
         fresh.push(Fresh {

@@ -260,8 +260,17 @@ impl Merger {
     /// met (never, for an incremental merger). A record met again (the same passage or quotation in another place) only adds its
     /// place and keywords here, and `merged` gives its final entry once every input is read:
     /// each entry is built and written at most twice, however often it recurs.
-    pub fn add(&mut self, record: Record, format: &'static str) -> Option<Entry> {
-        let key = Merger::key(&record);
+    /// `hash` is the record's id hash when it is known already (`Merger::key`).
+    pub fn add(
+        &mut self,
+        record: Record,
+        format: &'static str,
+        hash: Option<u64>,
+    ) -> Option<Entry> {
+        let key = match hash {
+            Some(hash) => (record.kind, hash),
+            None => Merger::key(&record),
+        };
         let mut place = Place {
             path: self.strings.intern(Some(&record.source.path)),
             line_start: record.source.line_start,
@@ -452,7 +461,7 @@ mod tests {
         let mut merger = Merger::default();
         let mut entries: Vec<Entry> = records
             .into_iter()
-            .filter_map(|record| merger.add(record, "topic-page"))
+            .filter_map(|record| merger.add(record, "topic-page", None))
             .collect();
         for entry in merger.merged() {
             if let Some(at) = entries.iter().position(|e| e.id == entry.id) {
@@ -593,6 +602,7 @@ mod tests {
                     "x",
                 ),
                 "plain",
+                None,
             )
             .expect("met for the first time");
         assert!(
@@ -622,6 +632,7 @@ mod tests {
                     "x",
                 ),
                 "plain",
+                None,
             )
             .expect("met for the first time");
         assert_eq!(quote.id, quote_id);
