@@ -15,5 +15,4 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod source;
-pub mod stem;
 pub mod store;

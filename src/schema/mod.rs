@@ -11,9 +11,11 @@ use tantivy::tokenizer::{
 use tantivy::{Index, TantivyDocument};
 use thiserror::Error;
 
+mod stem;
+
 use crate::annotate::parse_id;
 use crate::model::Entry;
-use crate::stem::CachedStemmer;
+use stem::CachedStemmer;
 
 /// Version of the schema and of the record layout stored in the index. Bump it whenever either
 /// changes: an index of another version is rebuilt, never read wrongly.
