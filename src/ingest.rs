@@ -490,10 +490,10 @@ fn plan_update(
     if changed_bytes.saturating_mul(UPDATE_SHARE) > total {
         return None;
     }
-    let unchanged: HashSet<&str> = (0..stats.len())
-        .filter(|at| !changed.contains(at))
-        .map(|at| stats[at].0.as_str())
-        .collect();
+    let mut unchanged: HashSet<&str> = stats.iter().map(|(shown, _)| shown.as_str()).collect();
+    for &at in &changed {
+        unchanged.remove(stats[at].0.as_str());
+    }
     let mut touched = HashSet::new();
     for (shown, state) in &previous.files {
         if unchanged.contains(shown.as_str()) {

@@ -257,10 +257,11 @@ impl Merger {
     }
 
     /// Annotates a record read in `format`. Returns its entry the first time the record is
-    /// met (never, for an incremental merger). A record met again (the same passage or quotation in another place) only adds its
-    /// place and keywords here, and `merged` gives its final entry once every input is read:
-    /// each entry is built and written at most twice, however often it recurs.
-    /// `hash` is the record's id hash when it is known already (`Merger::key`).
+    /// met (never, for an incremental merger). A record met again (the same passage or
+    /// quotation in another place) only adds its place and keywords here, and `merged` gives
+    /// its final entry once every input is read: each entry is built and written at most
+    /// twice, however often it recurs. `hash` is the record's id hash when it is known already
+    /// (`Merger::key`).
     pub fn add(
         &mut self,
         record: Record,
