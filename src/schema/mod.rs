@@ -5,17 +5,16 @@ use tantivy::schema::{
     Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, TantivyDocument};
 use thiserror::Error;
 
 mod stem;
+mod words;
 
 use crate::annotate::parse_id;
 use crate::model::Entry;
-use stem::CachedStemmer;
+use words::Words;
 
 /// Version of the schema and of the record layout stored in the index. Bump it whenever either
 /// changes: an index of another version is rebuilt, never read wrongly.
@@ -95,23 +94,8 @@ pub fn build() -> (Schema, Fields) {
 /// every time an index is created or opened.
 pub fn register_tokenizers(index: &Index) {
     let manager = index.tokenizers();
-    manager.register(
-        TEXT_TOKENIZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(CachedStemmer)
-            .build(),
-    );
-    manager.register(
-        NAME_TOKENIZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    manager.register(TEXT_TOKENIZER, TextAnalyzer::from(Words::new(true)));
+    manager.register(NAME_TOKENIZER, TextAnalyzer::from(Words::new(false)));
 }
 
 /// What can be wrong with an index's documents.
