@@ -6,7 +6,9 @@ pub mod names;
 pub mod tags;
 pub mod years;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use regex::Regex;
 
@@ -224,7 +226,7 @@ impl Merger {
     /// input is read (`merged` gives them); every other record is only counted and placed.
     pub fn incremental(rules: Vec<Rule>, annotations: BTreeMap<String, UserAnnotation>) -> Merger {
         Merger {
-            only: Some(HashSet::new()),
+            only: Some(HashSet::default()),
             ..Merger::new(rules, annotations)
         }
     }

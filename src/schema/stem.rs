@@ -5,30 +5,33 @@
 //! stems as tantivy's `Stemmer::new(Language::English)` (the same Snowball algorithm from the
 //! same crate), looking each word up before stemming it.
 //!
-//! The memory is a direct-mapped table whose slots hold a word and its stem inline, one cache
-//! line each: a lookup reads one line and copies the stem, with no pointer to follow. A word
-//! whose slot is taken replaces the word there, so frequent words stay and the memory never
-//! grows. Each tokenizer instance (one per field and indexing thread) keeps its own table, so
-//! nothing is shared or locked, and the table is allocated zeroed, so the pages of a table that
-//! stays nearly empty (a title field's) are never touched.
+//! The memory is a table of 64-byte sets, one cache line each, of two slots that hold a word
+//! and its stem inline: a lookup reads one line and copies the stem, with no pointer to follow.
+//! A new word takes the first slot of its set and moves the word there to the second, and a
+//! word found in the second slot moves back to the first, so the words met most often stay
+//! and the memory never grows. Each tokenizer instance (one per field and indexing thread)
+//! keeps its own table, so nothing is shared or locked, and the table is allocated zeroed, so
+//! the pages of a table that stays nearly empty (a title field's) are never touched.
 
-/// The longest word (in bytes) remembered; longer words, and words whose stem is longer, are
+/// The longest word (in bytes) remembered: nearly every English word. Longer words are
 /// stemmed every time.
-const LONGEST: usize = 24;
+const LONGEST_WORD: usize = 16;
 
-/// Words of a slot: the word (three words of bytes, zero-padded), the lengths, the stem.
-const SLOT_WORDS: usize = 8;
+/// The longest stem remembered; a word with a longer stem is stemmed every time.
+const LONGEST_STEM: usize = 14;
 
-/// Slots in a table: a power of two. 512 KB of table holds the words that make up nearly
-/// every token, and stays in the core's cache beside tantivy's own tables.
-const SLOTS: usize = 1 << 13;
+/// Sets in a table: a power of two. 512 KB of table remembers 16,384 words, the words that
+/// make up nearly every token, and stays in the core's cache beside tantivy's own tables.
+const SETS: usize = 1 << 13;
+
+/// Words of a slot: the word (16 bytes, zero-padded), then the stem (14 bytes, zero-padded),
+/// the word's length and the stem's length. An empty slot has length 0, which no word has.
+const SLOT: usize = 4;
 
 /// A Snowball English stemmer with a memory of the stems it has computed.
 pub struct Stems {
     stemmer: frostem::Stemmer,
-    /// `SLOTS` slots of `SLOT_WORDS` words, allocated at the first word: `[key; 3]`,
-    /// `key_len | stem_len << 8`, `[stem; 3]`, unused. An empty slot has `key_len` 0, which no
-    /// word has.
+    /// `SETS` sets of two slots, allocated at the first word.
     table: Vec<u64>,
 }
 
@@ -49,70 +52,72 @@ impl Clone for Stems {
     }
 }
 
-/// A word of at most `LONGEST` bytes, zero-padded, and its length.
+/// A word short enough to be remembered, as two little-endian words, zero-padded.
 pub struct Key {
-    bytes: [u8; LONGEST],
+    words: [u64; 2],
     len: usize,
+}
+
+/// 16 bytes as two little-endian words.
+fn pack(bytes: [u8; 16]) -> [u64; 2] {
+    let (low, high) = bytes.split_at(8);
+    let word = |half: &[u8]| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(half);
+        u64::from_le_bytes(eight)
+    };
+    [word(low), word(high)]
+}
+
+/// Two little-endian words as 16 bytes.
+fn unpack(words: [u64; 2]) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&words[0].to_le_bytes());
+    bytes[8..].copy_from_slice(&words[1].to_le_bytes());
+    bytes
 }
 
 impl Key {
     /// `word` as a key, if it is short enough to be remembered.
     pub fn new(word: &str) -> Option<Key> {
-        let mut bytes = [0u8; LONGEST];
+        let mut bytes = [0u8; 16];
         bytes
             .get_mut(..word.len())?
             .copy_from_slice(word.as_bytes());
         Some(Key {
-            bytes,
+            words: pack(bytes),
             len: word.len(),
         })
     }
 
     /// `word`, ASCII, lowercased, as a key, if it is short enough to be remembered.
     pub fn ascii_lowercase(word: &[u8]) -> Option<Key> {
-        if word.len() > LONGEST || !word.is_ascii() {
+        if word.len() > LONGEST_WORD || !word.is_ascii() {
             return None;
         }
-        let mut bytes = [0u8; LONGEST];
+        let mut bytes = [0u8; 16];
         for (to, from) in bytes.iter_mut().zip(word) {
             *to = from.to_ascii_lowercase();
         }
         Some(Key {
-            bytes,
+            words: pack(bytes),
             len: word.len(),
         })
     }
 
     /// The word.
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    fn word(&self) -> String {
+        let bytes = unpack(self.words);
+        String::from_utf8_lossy(&bytes[..self.len]).into_owned()
     }
 
-    /// The word as three little-endian words.
-    fn packed(&self) -> [u64; 3] {
-        pack(&self.bytes)
+    /// The set of the word in a table.
+    fn set(&self) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let hash = ((self.len as u64) ^ self.words[0]).wrapping_mul(K);
+        let hash = (hash.rotate_left(29) ^ self.words[1]).wrapping_mul(K);
+        (hash >> (64 - SETS.trailing_zeros())) as usize
     }
-}
-
-/// `LONGEST` bytes as three little-endian words.
-fn pack(bytes: &[u8; LONGEST]) -> [u64; 3] {
-    let mut words = [0u64; 3];
-    for (word, chunk) in words.iter_mut().zip(bytes.chunks_exact(8)) {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
-        *word = u64::from_le_bytes(eight);
-    }
-    words
-}
-
-/// The slot of a packed word.
-fn slot_of(key: &[u64; 3], len: usize) -> usize {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut hash = (len as u64).wrapping_mul(K);
-    for word in key {
-        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
-    }
-    (hash >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
 impl Stems {
@@ -126,33 +131,40 @@ impl Stems {
 
     /// Appends the stem of the word `key` holds, a lowercase word, to `out`.
     pub fn stem_key(&mut self, key: &Key, out: &mut String) {
-        let packed = key.packed();
-        let slot = slot_of(&packed, key.len) * SLOT_WORDS;
         if self.table.is_empty() {
-            self.table = vec![0u64; SLOTS * SLOT_WORDS];
+            self.table = vec![0u64; SETS * 2 * SLOT];
         }
-        let Some(entry) = self.table.get_mut(slot..slot + SLOT_WORDS) else {
-            out.push_str(&self.stemmer.stem(key.as_str()));
+        let at = key.set() * 2 * SLOT;
+        let Some(set) = self.table.get_mut(at..at + 2 * SLOT) else {
+            out.push_str(&self.stemmer.stem(&key.word()));
             return;
         };
-        let lengths = entry[3];
-        if (lengths & 0xff) as usize == key.len && entry[..3] == packed {
-            let stem_len = ((lengths >> 8) & 0xff) as usize;
-            let mut bytes = [0u8; LONGEST];
-            for (chunk, word) in bytes.chunks_exact_mut(8).zip(&entry[4..7]) {
-                chunk.copy_from_slice(&word.to_le_bytes());
-            }
-            // Only whole stems are stored, so the bytes are always UTF-8.
-            if let Ok(stem) = std::str::from_utf8(&bytes[..stem_len]) {
-                out.push_str(stem);
-                return;
+        for way in 0..2 {
+            let slot = &set[way * SLOT..(way + 1) * SLOT];
+            let stem = unpack([slot[2], slot[3]]);
+            if slot[..2] == key.words && usize::from(stem[14]) == key.len {
+                let len = usize::from(stem[15]).min(LONGEST_STEM);
+                // Only whole stems are stored, so the bytes are always UTF-8.
+                if let Ok(stem) = std::str::from_utf8(&stem[..len]) {
+                    out.push_str(stem);
+                    if way == 1 {
+                        let (first, second) = set.split_at_mut(SLOT);
+                        first.swap_with_slice(second);
+                    }
+                    return;
+                }
             }
         }
-        let stem = self.stemmer.stem(key.as_str());
-        if let Some(stem_key) = Key::new(&stem) {
-            entry[..3].copy_from_slice(&packed);
-            entry[3] = key.len as u64 | (stem_key.len as u64) << 8;
-            entry[4..7].copy_from_slice(&stem_key.packed());
+        let word = key.word();
+        let stem = self.stemmer.stem(&word);
+        if stem.len() <= LONGEST_STEM {
+            let mut bytes = [0u8; 16];
+            bytes[..stem.len()].copy_from_slice(stem.as_bytes());
+            bytes[14] = key.len as u8;
+            bytes[15] = stem.len() as u8;
+            let [low, high] = pack(bytes);
+            set.copy_within(0..SLOT, SLOT);
+            set[..SLOT].copy_from_slice(&[key.words[0], key.words[1], low, high]);
         }
         out.push_str(&stem);
     }
@@ -205,7 +217,7 @@ mod tests {
     fn words_sharing_a_slot_replace_each_other_and_stay_right() {
         let mut stems = Stems::default();
         // Far more words than slots: every slot is overwritten many times.
-        for n in 0..SLOTS * 3 {
+        for n in 0..SETS * 6 {
             let word = format!("walking{n}s");
             assert_eq!(stem(&mut stems, &word), stem_once(&word));
         }
@@ -217,7 +229,7 @@ mod tests {
     fn words_longer_than_the_memory_are_stemmed_every_time() {
         let mut stems = Stems::default();
         let long = "antidisestablishmentarianisms";
-        assert!(long.len() > LONGEST);
+        assert!(long.len() > LONGEST_WORD);
         assert_eq!(stem(&mut stems, long), stem_once(long));
     }
 }
