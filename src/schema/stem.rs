@@ -20,9 +20,14 @@ const LONGEST_WORD: usize = 16;
 /// The longest stem remembered; a word with a longer stem is stemmed every time.
 const LONGEST_STEM: usize = 14;
 
-/// Sets in a table: a power of two. 512 KB of table remembers 16,384 words, the words that
+/// Sets in a full table: a power of two. 512 KB of table remembers 16,384 words, the words that
 /// make up nearly every token, and stays in the core's cache beside tantivy's own tables.
 const SETS: usize = 1 << 13;
+
+/// Sets in a new table: 4 KB, all a query or a title field needs. A table grows fourfold,
+/// up to `SETS`, each time it has stemmed twice as many words as it has slots (see
+/// `Stems::grow`).
+const FIRST_SETS: usize = 1 << 5;
 
 /// Words of a slot: the word (16 bytes, zero-padded), then the stem (14 bytes, zero-padded),
 /// the word's length and the stem's length. An empty slot has length 0, which no word has.
@@ -31,8 +36,10 @@ const SLOT: usize = 4;
 /// A Snowball English stemmer with a memory of the stems it has computed.
 pub struct Stems {
     stemmer: frostem::Stemmer,
-    /// `SETS` sets of two slots, allocated at the first word.
+    /// Sets of two slots, allocated at the first word: `FIRST_SETS`, then `SETS`.
     table: Vec<u64>,
+    /// Words stemmed (not found in the table) since it was allocated.
+    misses: usize,
 }
 
 impl Default for Stems {
@@ -40,6 +47,7 @@ impl Default for Stems {
         Stems {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             table: Vec::new(),
+            misses: 0,
         }
     }
 }
@@ -111,12 +119,12 @@ impl Key {
         String::from_utf8_lossy(&bytes[..self.len]).into_owned()
     }
 
-    /// The set of the word in a table.
-    fn set(&self) -> usize {
+    /// The set of the word in a table of `sets` sets (a power of two).
+    fn set(&self, sets: usize) -> usize {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let hash = ((self.len as u64) ^ self.words[0]).wrapping_mul(K);
         let hash = (hash.rotate_left(29) ^ self.words[1]).wrapping_mul(K);
-        (hash >> (64 - SETS.trailing_zeros())) as usize
+        (hash >> (64 - sets.trailing_zeros())) as usize
     }
 }
 
@@ -129,12 +137,26 @@ impl Stems {
         }
     }
 
+    /// Allocates the first table, or replaces a small one that has stemmed twice as many
+    /// words as it has slots by one four times as large: a field of many words soon pays for
+    /// 512 KB, a query or the snippets of ten hits stay within a few pages.
+    fn grow(&mut self) {
+        let sets = self.table.len() / (2 * SLOT);
+        if sets == 0 || (sets < SETS && self.misses > 4 * sets) {
+            let sets = if sets == 0 {
+                FIRST_SETS
+            } else {
+                (sets * 4).min(SETS)
+            };
+            self.table = vec![0u64; sets * 2 * SLOT];
+            self.misses = 0;
+        }
+    }
+
     /// Appends the stem of the word `key` holds, a lowercase word, to `out`.
     pub fn stem_key(&mut self, key: &Key, out: &mut String) {
-        if self.table.is_empty() {
-            self.table = vec![0u64; SETS * 2 * SLOT];
-        }
-        let at = key.set() * 2 * SLOT;
+        self.grow();
+        let at = key.set(self.table.len() / (2 * SLOT)) * 2 * SLOT;
         let Some(set) = self.table.get_mut(at..at + 2 * SLOT) else {
             out.push_str(&self.stemmer.stem(&key.word()));
             return;
@@ -155,6 +177,7 @@ impl Stems {
                 }
             }
         }
+        self.misses += 1;
         let word = key.word();
         let stem = self.stemmer.stem(&word);
         if stem.len() <= LONGEST_STEM {
@@ -223,6 +246,23 @@ mod tests {
         }
         assert_eq!(stem(&mut stems, "walking"), "walk");
         assert_eq!(stem(&mut stems, "walking"), "walk");
+    }
+
+    #[test]
+    fn a_table_starts_small_and_grows_once_it_is_busy() {
+        let mut stems = Stems::default();
+        assert!(stems.table.is_empty());
+        stem(&mut stems, "armies");
+        assert_eq!(stems.table.len(), FIRST_SETS * 2 * SLOT);
+        for n in 0..FIRST_SETS * 4 + 2 {
+            stem(&mut stems, &format!("word{n}s"));
+        }
+        assert_eq!(stems.table.len(), FIRST_SETS * 4 * 2 * SLOT);
+        for n in 0..SETS * 6 {
+            stem(&mut stems, &format!("walking{n}s"));
+        }
+        assert_eq!(stems.table.len(), SETS * 2 * SLOT);
+        assert_eq!(stem(&mut stems, "armies"), "armi");
     }
 
     #[test]
