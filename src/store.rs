@@ -4,11 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
+
+use tantivy::{
+    Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term,
+};
 use thiserror::Error;
 
 use crate::annotate::parse_id;
@@ -111,6 +115,10 @@ pub struct Store {
     index: Index,
     fields: Fields,
     reader: IndexReader,
+    /// Threads to search the segments at once: one per segment, up to the cores, started the
+    /// first time a costly query asks for them (`Store::executor`).
+    threads: usize,
+    executor: OnceLock<Option<Executor>>,
 }
 
 fn show(path: &Path) -> String {
@@ -169,16 +177,8 @@ impl Store {
             detail: e.to_string(),
         })?;
         schema::register_tokenizers(&index);
-        let mut index = index;
-        // Segments are searched one after another unless the index has an executor with
-        // threads; a large index has a few segments, and searching them at once halves the
-        // time of a phrase. A small index has one, and starts no thread.
         let segments = index.searchable_segment_metas().map_or(1, |m| m.len());
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if segments > 1 && cores > 1 {
-            // Without the threads, search still works, one segment at a time.
-            let _ = index.set_multithread_executor(segments.min(cores));
-        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -190,7 +190,24 @@ impl Store {
             index,
             fields,
             reader,
+            threads: segments.min(cores),
+            executor: OnceLock::new(),
         })
+    }
+
+    /// Threads that search the segments at once, for a query costly enough to repay starting
+    /// them: a large index has a few segments, and searching them at once halves the time of
+    /// a common phrase, but starting the threads costs a rare word's search a millisecond.
+    /// `None` for an index of one segment, on one core, or when threads cannot start (the
+    /// search then reads one segment after another).
+    pub fn executor(&self) -> Option<&Executor> {
+        self.executor
+            .get_or_init(|| {
+                (self.threads > 1)
+                    .then(|| Executor::multi_thread(self.threads, "flor-search-").ok())
+                    .flatten()
+            })
+            .as_ref()
     }
 
     /// What the last commit recorded.
