@@ -8,10 +8,10 @@
 //! The memory is a table of 64-byte sets, one cache line each, of two slots that hold a word
 //! and its stem inline: a lookup reads one line and copies the stem, with no pointer to follow.
 //! A new word takes the first slot of its set and moves the word there to the second, and a
-//! word found in the second slot moves back to the first, so the words met most often stay
-//! and the memory never grows. Each tokenizer instance (one per field and indexing thread)
-//! keeps its own table, so nothing is shared or locked, and the table is allocated zeroed, so
-//! the pages of a table that stays nearly empty (a title field's) are never touched.
+//! word found in the second slot moves back to the first, so the words met most often stay.
+//! A table starts at 4 KB and grows to at most 512 KB as it fills, so a query or a title
+//! field never pays for a large one. Each tokenizer instance (one per field and indexing
+//! thread) keeps its own table, so nothing is shared or locked.
 
 /// The longest word (in bytes) remembered: nearly every English word. Longer words are
 /// stemmed every time.
